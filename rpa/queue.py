@@ -1,0 +1,216 @@
+"""The durable job queue on the product database: enqueue, claim with a lease, settle.
+
+Claims are compare-and-set updates, so two workers never hold one job; on PostgreSQL the
+candidate scan also uses ``FOR UPDATE SKIP LOCKED`` so workers do not queue behind each other.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from rpa.models import Job
+from tandem.clock import utcnow
+from tandem.errors import Conflict, NotFound
+
+QUEUED, RUNNING, SUCCEEDED, FAILED, NEEDS_REVIEW, CANCELLED = (
+    "queued",
+    "running",
+    "succeeded",
+    "failed",
+    "needs_review",
+    "cancelled",
+)
+FINAL_STATES = frozenset({SUCCEEDED, FAILED, CANCELLED})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter, capped."""
+
+    base_seconds: float = 2.0
+    cap_seconds: float = 300.0
+
+    def delay(self, attempt: int) -> timedelta:
+        ceiling = min(self.cap_seconds, self.base_seconds * 2 ** max(attempt - 1, 0))
+        return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+
+
+def enqueue(
+    session: Session,
+    *,
+    kind: str,
+    payload: dict[str, Any],
+    idempotency_key: str,
+    target: str = "sandbox_erp",
+    conversation_id: str | None = None,
+    priority: int = 0,
+    not_before: datetime | None = None,
+    max_attempts: int = 5,
+) -> Job:
+    """Add a job, or return the one already queued under ``idempotency_key``."""
+    existing = session.scalar(select(Job).where(Job.idempotency_key == idempotency_key))
+    if existing is not None:
+        return existing
+    job = Job(
+        kind=kind,
+        target=target,
+        payload=payload,
+        idempotency_key=idempotency_key,
+        conversation_id=conversation_id,
+        priority=priority,
+        not_before=not_before or utcnow(),
+        max_attempts=max_attempts,
+        status=QUEUED,
+    )
+    try:
+        with session.begin_nested():
+            session.add(job)
+    except IntegrityError:
+        # Another transaction enqueued the same key between our check and insert.
+        found = session.scalar(select(Job).where(Job.idempotency_key == idempotency_key))
+        if found is None:
+            raise
+        return found
+    return job
+
+
+def claim(
+    session: Session,
+    *,
+    worker_id: str,
+    lease_seconds: float = 60.0,
+    kinds: frozenset[str] | None = None,
+    candidates: int = 8,
+) -> Job | None:
+    """Take the most urgent runnable job (or one whose lease ran out) for ``worker_id``."""
+    now = utcnow()
+    runnable = or_(
+        (Job.status == QUEUED) & (Job.not_before <= now),
+        (Job.status == RUNNING) & (Job.lease_expires_at < now),
+    )
+    query = (
+        select(Job.id, Job.status, Job.attempts)
+        .where(runnable, Job.cancel_requested.is_(False))
+        .order_by(Job.priority.desc(), Job.not_before, Job.created_at)
+        .limit(candidates)
+    )
+    if kinds is not None:
+        query = query.where(Job.kind.in_(kinds))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    for job_id, status, attempts in session.execute(query).all():
+        taken = session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == status, Job.attempts == attempts)
+            .values(
+                status=RUNNING,
+                attempts=attempts + 1,
+                lease_owner=worker_id,
+                lease_expires_at=now + timedelta(seconds=lease_seconds),
+                started_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            job = session.get(Job, job_id, populate_existing=True)
+            assert job is not None
+            return job
+    return None
+
+
+def heartbeat(session: Session, job_id: str, worker_id: str, lease_seconds: float = 60.0) -> bool:
+    """Extend the lease; False when the job is no longer ours (expired and re-claimed)."""
+    result = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.lease_owner == worker_id, Job.status == RUNNING)
+        .values(lease_expires_at=utcnow() + timedelta(seconds=lease_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _owned(session: Session, job_id: str, worker_id: str) -> Job | None:
+    job = session.get(Job, job_id, populate_existing=True, with_for_update=True)
+    if job is None or job.status != RUNNING or job.lease_owner != worker_id:
+        return None
+    return job
+
+
+def complete(session: Session, job_id: str, worker_id: str, result: dict[str, Any]) -> Job | None:
+    """Mark the job succeeded; None if the lease was lost meanwhile."""
+    job = _owned(session, job_id, worker_id)
+    if job is None:
+        return None
+    job.status, job.result, job.finished_at = SUCCEEDED, result, utcnow()
+    job.error_class = job.error_message = None
+    job.lease_owner = job.lease_expires_at = None
+    return job
+
+
+def fail(
+    session: Session,
+    job_id: str,
+    worker_id: str,
+    *,
+    error_class: str,
+    message: str,
+    retry: RetryPolicy | None = None,
+) -> Job | None:
+    """Settle a failed attempt: business errors fail, system errors retry until exhausted."""
+    job = _owned(session, job_id, worker_id)
+    if job is None:
+        return None
+    job.error_class, job.error_message = error_class, message
+    job.lease_owner = job.lease_expires_at = None
+    if error_class == "business":
+        job.status, job.finished_at = FAILED, utcnow()
+    elif error_class == "review" or job.attempts >= job.max_attempts:
+        job.status = NEEDS_REVIEW
+        job.review_reason = message if error_class == "review" else f"retries exhausted: {message}"
+    else:
+        job.status = QUEUED
+        job.not_before = utcnow() + (retry or RetryPolicy()).delay(job.attempts)
+    return job
+
+
+def _get(session: Session, job_id: str) -> Job:
+    job = session.get(Job, job_id, with_for_update=True)
+    if job is None:
+        raise NotFound(f"no job {job_id}")
+    return job
+
+
+def cancel(session: Session, job_id: str) -> Job:
+    """Cancel a job that has not finished; a running one stops at its next step."""
+    job = _get(session, job_id)
+    if job.status in FINAL_STATES:
+        raise Conflict(f"job {job_id} is already {job.status}")
+    job.cancel_requested = True
+    if job.status != RUNNING:
+        job.status, job.finished_at = CANCELLED, utcnow()
+    return job
+
+
+def resolve_review(
+    session: Session, job_id: str, *, approve: bool, payload: dict[str, Any] | None = None
+) -> Job:
+    """Approve (optionally with an edited payload) or reject a job in ``needs_review``."""
+    job = _get(session, job_id)
+    if job.status != NEEDS_REVIEW:
+        raise Conflict(f"job {job_id} is {job.status}, not needs_review")
+    if not approve:
+        job.status, job.finished_at = FAILED, utcnow()
+        job.error_class = job.error_class or "business"
+        return job
+    if payload is not None:
+        job.payload = payload
+    job.status, job.not_before = QUEUED, utcnow()
+    job.max_attempts = job.attempts + 1
+    return job

@@ -1,0 +1,129 @@
+"""The worker loop: claim a job, run the bot for its kind, record the attempt, settle.
+
+A background thread renews the lease while a bot works, so a job held by a dead
+worker becomes claimable again once its lease runs out.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from rpa import queue
+from rpa.errors import BotError
+from rpa.models import Job, JobAttempt
+from tandem.clock import utcnow
+from tandem.config import Settings
+from tandem.db import get_engine, transaction
+from tandem.logging import get_logger
+
+log = get_logger(__name__)
+
+JobHandler = Callable[[Job, JobAttempt], dict[str, Any]]
+JobListener = Callable[[Job], None]
+
+
+@dataclass
+class Worker:
+    """Runs jobs of the kinds it has handlers for, one at a time per thread."""
+
+    handlers: dict[str, JobHandler]
+    engine: Engine = field(default_factory=get_engine)
+    worker_id: str = field(
+        default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    )
+    lease_seconds: float = 60.0
+    poll_seconds: float = 0.5
+    retry: queue.RetryPolicy = field(default_factory=queue.RetryPolicy)
+    on_settled: list[JobListener] = field(default_factory=list)
+    stop_event: threading.Event = field(default_factory=threading.Event)
+
+    def run_once(self) -> Job | None:
+        """Claim and run one job; None when nothing was runnable."""
+        with transaction(self.engine) as session:
+            job = queue.claim(
+                session,
+                worker_id=self.worker_id,
+                lease_seconds=self.lease_seconds,
+                kinds=frozenset(self.handlers),
+            )
+            if job is None:
+                return None
+            attempt = JobAttempt(job_id=job.id, number=job.attempts, worker=self.worker_id)
+            session.add(attempt)
+        log.info("job_claimed", job_id=job.id, kind=job.kind, attempt=attempt.number)
+        return self._run(job, attempt)
+
+    def _run(self, job: Job, attempt: JobAttempt) -> Job | None:
+        beat = threading.Event()
+        pulse = threading.Thread(target=self._heartbeat, args=(job.id, beat), daemon=True)
+        pulse.start()
+        outcome: tuple[str, Any]
+        try:
+            outcome = ("ok", self.handlers[job.kind](job, attempt))
+        except BotError as exc:
+            outcome = (exc.error_class, exc.message)
+        except Exception as exc:  # a crash in a bot is a system error, retried
+            log.exception("bot_crashed", job_id=job.id, kind=job.kind)
+            outcome = ("system", f"{type(exc).__name__}: {exc}")
+        finally:
+            beat.set()
+            pulse.join()
+        return self._settle(job.id, attempt.id, outcome)
+
+    def _settle(self, job_id: str, attempt_id: int, outcome: tuple[str, Any]) -> Job | None:
+        status, value = outcome
+        with transaction(self.engine) as session:
+            attempt = session.get(JobAttempt, attempt_id)
+            assert attempt is not None
+            attempt.finished_at = utcnow()
+            if status == "ok":
+                settled = queue.complete(session, job_id, self.worker_id, value)
+                attempt.outcome = "succeeded"
+            else:
+                settled = queue.fail(
+                    session, job_id, self.worker_id, error_class=status, message=str(value), retry=self.retry
+                )
+                attempt.outcome, attempt.error_class, attempt.error_message = "failed", status, str(value)
+        if settled is None:
+            log.warning("lease_lost", job_id=job_id, worker=self.worker_id)
+            return None
+        log.info("job_settled", job_id=job_id, status=settled.status, error_class=settled.error_class)
+        for listener in self.on_settled:
+            listener(settled)
+        return settled
+
+    def _heartbeat(self, job_id: str, done: threading.Event) -> None:
+        while not done.wait(self.lease_seconds / 3):
+            with transaction(self.engine) as session:
+                if not queue.heartbeat(session, job_id, self.worker_id, self.lease_seconds):
+                    return
+
+    def run_forever(self) -> None:
+        """Poll until ``stop_event`` is set, finishing the job in hand first."""
+        log.info("worker_started", worker=self.worker_id, kinds=sorted(self.handlers))
+        while not self.stop_event.is_set():
+            if self.run_once() is None:
+                self.stop_event.wait(self.poll_seconds)
+        log.info("worker_stopped", worker=self.worker_id)
+
+
+def default_handlers() -> dict[str, JobHandler]:
+    """The bots installed in this build, by job kind."""
+    return {}
+
+
+def run_worker(settings: Settings) -> None:
+    """Run a worker process until SIGINT or SIGTERM."""
+    worker = Worker(handlers=default_handlers(), lease_seconds=60.0)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: worker.stop_event.set())
+    worker.run_forever()

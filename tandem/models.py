@@ -1,0 +1,20 @@
+"""Imports every model module so the metadata is complete (Alembic, tests)."""
+
+from __future__ import annotations
+
+from api.staff.models import AuditEntry, StaffUser
+from bot.models import Conversation, Customer, Message
+from rpa.models import Job, JobAttempt, RunStep
+from tandem.db import Base
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Conversation",
+    "Customer",
+    "Job",
+    "JobAttempt",
+    "Message",
+    "RunStep",
+    "StaffUser",
+]

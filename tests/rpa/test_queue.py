@@ -1,0 +1,180 @@
+"""The database job queue: idempotent enqueue, leases, retries, review, cancellation."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from rpa import queue
+from rpa.errors import BusinessError, TransientError
+from rpa.models import Job, JobAttempt
+from rpa.worker import Worker
+from tandem.clock import utcnow
+from tandem.db import transaction
+from tandem.errors import Conflict
+
+pytestmark = pytest.mark.db
+
+
+def create_job(session: Session, key: str = "k-1", **overrides: object) -> Job:
+    fields: dict[str, object] = {"kind": "cancel_order", "payload": {"order_id": "SO-10001"}}
+    fields.update(overrides)
+    return queue.enqueue(session, idempotency_key=key, **fields)  # type: ignore[arg-type]
+
+
+class TestEnqueue:
+    def test_same_key_returns_the_same_job(self, db: Session) -> None:
+        first = create_job(db)
+        second = create_job(db, payload={"order_id": "SO-99999"})
+        assert first.id == second.id
+        assert db.scalar(select(func.count()).select_from(Job)) == 1
+
+    def test_new_job_is_queued_now(self, db: Session) -> None:
+        job = create_job(db)
+        assert job.status == queue.QUEUED
+        assert job.not_before <= utcnow()
+
+
+class TestClaim:
+    def test_highest_priority_first(self, db: Session) -> None:
+        create_job(db, "low", priority=0)
+        high = create_job(db, "high", priority=5)
+        claimed = queue.claim(db, worker_id="w1")
+        assert claimed is not None and claimed.id == high.id
+        assert claimed.status == queue.RUNNING and claimed.attempts == 1
+
+    def test_not_before_is_respected(self, db: Session) -> None:
+        create_job(db, not_before=utcnow() + timedelta(hours=1))
+        assert queue.claim(db, worker_id="w1") is None
+
+    def test_a_held_job_is_not_claimed_twice(self, db: Session) -> None:
+        create_job(db)
+        assert queue.claim(db, worker_id="w1") is not None
+        assert queue.claim(db, worker_id="w2") is None
+
+    def test_expired_lease_is_taken_over(self, db: Session) -> None:
+        create_job(db)
+        job = queue.claim(db, worker_id="dead", lease_seconds=-1)
+        assert job is not None
+        again = queue.claim(db, worker_id="alive")
+        assert again is not None and again.lease_owner == "alive" and again.attempts == 2
+        assert queue.complete(db, job.id, "dead", {}) is None
+        assert not queue.heartbeat(db, job.id, "dead")
+
+    def test_only_requested_kinds(self, db: Session) -> None:
+        create_job(db, kind="file_document")
+        assert queue.claim(db, worker_id="w", kinds=frozenset({"cancel_order"})) is None
+
+
+class TestSettle:
+    def test_business_error_is_final(self, db: Session) -> None:
+        job = create_job(db)
+        queue.claim(db, worker_id="w")
+        settled = queue.fail(db, job.id, "w", error_class="business", message="already shipped")
+        assert settled is not None and settled.status == queue.FAILED
+
+    def test_system_error_retries_later(self, db: Session) -> None:
+        job = create_job(db)
+        queue.claim(db, worker_id="w")
+        settled = queue.fail(db, job.id, "w", error_class="system", message="timeout")
+        assert settled is not None and settled.status == queue.QUEUED
+        assert settled.not_before > utcnow()
+
+    def test_exhausted_retries_need_review_then_approval_resumes(self, db: Session) -> None:
+        job = create_job(db, max_attempts=1)
+        queue.claim(db, worker_id="w")
+        queue.fail(db, job.id, "w", error_class="system", message="500")
+        assert job.status == queue.NEEDS_REVIEW
+        queue.resolve_review(db, job.id, approve=True, payload={"order_id": "SO-10002"})
+        assert job.status == queue.QUEUED and job.payload == {"order_id": "SO-10002"}
+        with pytest.raises(Conflict):
+            queue.resolve_review(db, job.id, approve=True)
+
+    def test_reject_fails_the_job(self, db: Session) -> None:
+        job = create_job(db, max_attempts=1)
+        queue.claim(db, worker_id="w")
+        queue.fail(db, job.id, "w", error_class="review", message="unsure")
+        queue.resolve_review(db, job.id, approve=False)
+        assert job.status == queue.FAILED
+
+    def test_cancel_queued_and_refuse_finished(self, db: Session) -> None:
+        job = create_job(db)
+        queue.cancel(db, job.id)
+        assert job.status == queue.CANCELLED
+        with pytest.raises(Conflict):
+            queue.cancel(db, job.id)
+
+
+class TestRetryPolicy:
+    @pytest.mark.unit
+    def test_backoff_grows_and_is_capped(self) -> None:
+        policy = queue.RetryPolicy(base_seconds=1, cap_seconds=10)
+        assert policy.delay(1) <= timedelta(seconds=1)
+        assert timedelta(seconds=4) <= policy.delay(4) <= timedelta(seconds=8)
+        assert policy.delay(30) <= timedelta(seconds=10)
+
+
+class TestWorker:
+    def test_runs_handlers_and_records_attempts(self, committing_engine: Engine) -> None:
+        calls: list[str] = []
+
+        def flaky(job: Job, attempt: JobAttempt) -> dict[str, object]:
+            calls.append(job.id)
+            if attempt.number == 1:
+                raise TransientError("ERP answered 500")
+            return {"done": True}
+
+        def refuse(job: Job, attempt: JobAttempt) -> dict[str, object]:
+            raise BusinessError("order already shipped")
+
+        with transaction(committing_engine) as session:
+            flaky_id = create_job(session, "a", kind="flaky").id
+            refused_id = create_job(session, "b", kind="refuse").id
+        worker = Worker(
+            handlers={"flaky": flaky, "refuse": refuse},
+            engine=committing_engine,
+            retry=queue.RetryPolicy(base_seconds=0, cap_seconds=0),
+        )
+        while worker.run_once() is not None:
+            pass
+        with transaction(committing_engine) as session:
+            flaky_job = session.get(Job, flaky_id)
+            refused = session.get(Job, refused_id)
+            assert flaky_job is not None and refused is not None
+            assert (flaky_job.status, flaky_job.attempts, flaky_job.result) == ("succeeded", 2, {"done": True})
+            assert (refused.status, refused.error_class, refused.attempts) == ("failed", "business", 1)
+            outcomes = session.scalars(
+                select(JobAttempt.outcome).where(JobAttempt.job_id == flaky_id).order_by(JobAttempt.number)
+            ).all()
+            assert outcomes == ["failed", "succeeded"]
+
+    def test_concurrent_workers_run_each_job_once(self, committing_engine: Engine) -> None:
+        runs: list[str] = []
+        lock = threading.Lock()
+
+        def record(job: Job, attempt: JobAttempt) -> dict[str, object]:
+            with lock:
+                runs.append(job.id)
+            return {}
+
+        with transaction(committing_engine) as session:
+            for index in range(30):
+                create_job(session, f"job-{index}", kind="record")
+        workers = [Worker(handlers={"record": record}, engine=committing_engine) for _ in range(3)]
+
+        def drain(worker: Worker) -> None:
+            while worker.run_once() is not None:
+                pass
+
+        threads = [threading.Thread(target=drain, args=(w,)) for w in workers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert len(runs) == 30
+        assert len(set(runs)) == 30
