@@ -1,0 +1,37 @@
+"""Typed shapes the conversation engine exchanges with the rest of Tandem."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Language = Literal["en", "ar", "fa", "sw", "pl", "other"]
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "ar", "fa", "sw", "pl")
+RTL_LANGUAGES = frozenset({"ar", "fa"})
+
+INTENTS: tuple[str, ...] = (
+    "greeting",
+    "goodbye",
+    "faq",
+    "order_status",
+    "place_order",
+    "cancel_order",
+    "return_item",
+    "change_address",
+    "check_stock",
+    "request_invoice",
+    "file_document",
+    "human_agent",
+    "out_of_scope",
+)
+
+
+class StructuredIntent(BaseModel):
+    """What the customer wants, as understood from one message (CONTRACT.md section 2)."""
+
+    name: str = Field(description="One of the intent catalogue's names.")
+    confidence: float = Field(ge=0.0, le=1.0, description="Calibrated probability the name is right.")
+    slots: dict[str, Any] = Field(default_factory=dict, description="Extracted slot values.")
+    language: Language = Field(description="ISO 639-1 code of the message's language.")
+    source: Literal["router", "llm", "rule"] = Field(description="Which understanding produced it.")
