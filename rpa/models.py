@@ -79,9 +79,7 @@ class RunStep(Base):
     __tablename__ = "run_steps"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    attempt_id: Mapped[int] = mapped_column(
-        ForeignKey("job_attempts.id", ondelete="CASCADE"), index=True
-    )
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("job_attempts.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int]
     name: Mapped[str] = mapped_column(String(120))
     outcome: Mapped[str] = mapped_column(String(16), default="ok")

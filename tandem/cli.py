@@ -170,9 +170,7 @@ def _seed(settings: Settings, *, reset: bool, quiet: bool) -> None:
     sandbox_report = seed_sandbox(settings.resolved_sandbox_db_path, reset=reset)
     if quiet:
         return
-    console.print(
-        f"front office: {report.customers_added} customers and {report.staff_added} staff added"
-    )
+    console.print(f"front office: {report.customers_added} customers and {report.staff_added} staff added")
     console.print(f"sandbox back office: {sandbox_report}")
     table = Table("customer", "sign-in token (demo)")
     for customer_id, token in report.customer_tokens.items():
@@ -223,8 +221,7 @@ def _serve_api(settings: Settings) -> None:
 
 def _describe_settings_error(exc: ValidationError) -> str:
     problems = [
-        f"TANDEM_{'_'.join(str(p) for p in error['loc']).upper()}: {error['msg']}"
-        for error in exc.errors()
+        f"TANDEM_{'_'.join(str(p) for p in error['loc']).upper()}: {error['msg']}" for error in exc.errors()
     ]
     return "invalid setting " + "; ".join(problems)
 

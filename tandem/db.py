@@ -45,9 +45,7 @@ def build_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> En
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise ConfigurationError(
-            f"TANDEM_DATABASE_URL is not a valid database URL: {url!r}"
-        ) from exc
+        raise ConfigurationError(f"TANDEM_DATABASE_URL is not a valid database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
@@ -60,9 +58,7 @@ def build_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> En
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
-        return create_engine(
-            parsed, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
-        )
+        return create_engine(parsed, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
     except Exception as exc:  # an unknown dialect or a missing driver
         raise ConfigurationError(f"TANDEM_DATABASE_URL cannot be used: {exc}") from exc
 

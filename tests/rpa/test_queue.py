@@ -146,7 +146,11 @@ class TestWorker:
             flaky_job = session.get(Job, flaky_id)
             refused = session.get(Job, refused_id)
             assert flaky_job is not None and refused is not None
-            assert (flaky_job.status, flaky_job.attempts, flaky_job.result) == ("succeeded", 2, {"done": True})
+            assert (flaky_job.status, flaky_job.attempts, flaky_job.result) == (
+                "succeeded",
+                2,
+                {"done": True},
+            )
             assert (refused.status, refused.error_class, refused.attempts) == ("failed", "business", 1)
             outcomes = session.scalars(
                 select(JobAttempt.outcome).where(JobAttempt.job_id == flaky_id).order_by(JobAttempt.number)

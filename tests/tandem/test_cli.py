@@ -17,7 +17,17 @@ runner = CliRunner()
 class TestHelp:
     @pytest.mark.parametrize(
         "command",
-        [[], ["up"], ["serve"], ["worker"], ["sandbox"], ["seed"], ["db"], ["db", "upgrade"], ["staff", "create"]],
+        [
+            [],
+            ["up"],
+            ["serve"],
+            ["worker"],
+            ["sandbox"],
+            ["seed"],
+            ["db"],
+            ["db", "upgrade"],
+            ["staff", "create"],
+        ],
     )
     def test_every_command_explains_itself(self, command: list[str]) -> None:
         result = runner.invoke(app, [*command, "--help"])
