@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -19,7 +19,7 @@ LANGUAGES: tuple[str, ...] = ("en", "ar", "fa", "sw", "pl")
 FALLBACK = "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(language: str) -> gettext.GNUTranslations:
     """The compiled catalogue of ``language`` (English when there is none)."""
     path = LOCALES_DIR / f"{language if language in LANGUAGES else FALLBACK}.po"

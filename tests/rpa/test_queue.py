@@ -45,8 +45,10 @@ class TestClaim:
         create_job(db, "low", priority=0)
         high = create_job(db, "high", priority=5)
         claimed = queue.claim(db, worker_id="w1")
-        assert claimed is not None and claimed.id == high.id
-        assert claimed.status == queue.RUNNING and claimed.attempts == 1
+        assert claimed is not None
+        assert claimed.id == high.id
+        assert claimed.status == queue.RUNNING
+        assert claimed.attempts == 1
 
     def test_not_before_is_respected(self, db: Session) -> None:
         create_job(db, not_before=utcnow() + timedelta(hours=1))
@@ -62,7 +64,9 @@ class TestClaim:
         job = queue.claim(db, worker_id="dead", lease_seconds=-1)
         assert job is not None
         again = queue.claim(db, worker_id="alive")
-        assert again is not None and again.lease_owner == "alive" and again.attempts == 2
+        assert again is not None
+        assert again.lease_owner == "alive"
+        assert again.attempts == 2
         assert queue.complete(db, job.id, "dead", {}) is None
         assert not queue.heartbeat(db, job.id, "dead")
 
@@ -76,13 +80,15 @@ class TestSettle:
         job = create_job(db)
         queue.claim(db, worker_id="w")
         settled = queue.fail(db, job.id, "w", error_class="business", message="already shipped")
-        assert settled is not None and settled.status == queue.FAILED
+        assert settled is not None
+        assert settled.status == queue.FAILED
 
     def test_system_error_retries_later(self, db: Session) -> None:
         job = create_job(db)
         queue.claim(db, worker_id="w")
         settled = queue.fail(db, job.id, "w", error_class="system", message="timeout")
-        assert settled is not None and settled.status == queue.QUEUED
+        assert settled is not None
+        assert settled.status == queue.QUEUED
         assert settled.not_before > utcnow()
 
     def test_exhausted_retries_need_review_then_approval_resumes(self, db: Session) -> None:
@@ -91,7 +97,8 @@ class TestSettle:
         queue.fail(db, job.id, "w", error_class="system", message="500")
         assert job.status == queue.NEEDS_REVIEW
         queue.resolve_review(db, job.id, approve=True, payload={"order_id": "SO-10002"})
-        assert job.status == queue.QUEUED and job.payload == {"order_id": "SO-10002"}
+        assert job.status == queue.QUEUED
+        assert job.payload == {"order_id": "SO-10002"}
         with pytest.raises(Conflict):
             queue.resolve_review(db, job.id, approve=True)
 
@@ -145,7 +152,8 @@ class TestWorker:
         with transaction(committing_engine) as session:
             flaky_job = session.get(Job, flaky_id)
             refused = session.get(Job, refused_id)
-            assert flaky_job is not None and refused is not None
+            assert flaky_job is not None
+            assert refused is not None
             assert (flaky_job.status, flaky_job.attempts, flaky_job.result) == (
                 "succeeded",
                 2,

@@ -27,7 +27,8 @@ def test_demo_staff_can_sign_in(db: Session) -> None:
     seed_front_office(db, get_settings())
     for email, _name, role, password in DEMO_STAFF:
         user = db.scalar(select(StaffUser).where(StaffUser.email == email))
-        assert user is not None and user.role == role
+        assert user is not None
+        assert user.role == role
         assert verify_password(user.password_hash, password)
         assert not verify_password(user.password_hash, password + "x")
 
