@@ -35,3 +35,32 @@ class StructuredIntent(BaseModel):
     slots: dict[str, Any] = Field(default_factory=dict, description="Extracted slot values.")
     language: Language = Field(description="ISO 639-1 code of the message's language.")
     source: Literal["router", "llm", "rule"] = Field(description="Which understanding produced it.")
+
+
+class CitationOut(BaseModel):
+    title: str
+    source: str
+
+
+class BotMessageOut(BaseModel):
+    role: Literal["bot", "agent", "system"] = "bot"
+    text: str
+    citations: list[CitationOut] = Field(default_factory=list)
+    quick_replies: list[str] = Field(default_factory=list)
+
+
+class JobRef(BaseModel):
+    id: str
+    kind: str
+    status: str
+
+
+class TurnResult(BaseModel):
+    """What one customer message produced (CONTRACT.md section 3)."""
+
+    messages: list[BotMessageOut] = Field(default_factory=list)
+    intent: StructuredIntent | None = None
+    language: str
+    awaiting: str | None = None
+    handoff: bool = False
+    jobs: list[JobRef] = Field(default_factory=list)

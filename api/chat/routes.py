@@ -1,0 +1,91 @@
+"""Public chat API: open a conversation, send a message, read the transcript."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+from sqlalchemy import select
+
+from api.chat.schemas import (
+    ConversationCreate,
+    ConversationCreated,
+    JobStatus,
+    MessageCreate,
+    Transcript,
+    TranscriptMessage,
+    TurnResult,
+)
+from api.deps import ChatEngine, DbSession
+from bot.models import Conversation, Message
+from rpa.models import Job
+from tandem.errors import NotFound
+from tandem.seed import token_hash
+
+router = APIRouter(prefix="/api/v1", tags=["chat"])
+ERRORS: dict[int | str, dict[str, str]] = {
+    401: {"description": "Unknown customer token"},
+    404: {"description": "No such conversation (or not yours)"},
+    422: {"description": "Invalid request body"},
+}
+CustomerToken = Annotated[str | None, Header(alias="X-Customer-Token", max_length=200)]
+
+
+def load_conversation(db: DbSession, conversation_id: str, token: str | None, *, lock: bool = False) -> Conversation:
+    """The conversation if the caller may see it; a wrong token looks like a missing conversation."""
+    if len(conversation_id) > 64:
+        raise NotFound("no such conversation")
+    conversation = db.get(Conversation, conversation_id, with_for_update=lock)
+    if conversation is None:
+        raise NotFound("no such conversation")
+    if conversation.session_token_hash is not None and (
+        token is None or token_hash(token) != conversation.session_token_hash
+    ):
+        raise NotFound("no such conversation")
+    return conversation
+
+
+@router.post("/conversations", status_code=201, response_model=ConversationCreated, responses=ERRORS)
+def create_conversation(body: ConversationCreate, db: DbSession, engine: ChatEngine) -> ConversationCreated:
+    """Open a conversation; a customer token signs the customer in for the whole conversation."""
+    conversation = engine.open(db, channel=body.channel, locale=body.locale, customer_token=body.customer_token)
+    return ConversationCreated(id=conversation.id, locale=conversation.locale)
+
+
+@router.post("/conversations/{conversation_id}/messages", response_model=TurnResult, responses=ERRORS)
+def post_message(
+    conversation_id: str, body: MessageCreate, db: DbSession, engine: ChatEngine, token: CustomerToken = None
+) -> TurnResult:
+    """Send a customer message and get the bot's replies, intent, awaited answer and jobs."""
+    conversation = load_conversation(db, conversation_id, token, lock=True)
+    return engine.handle(db, conversation, body.text, client_message_id=body.client_message_id)
+
+
+@router.get("/conversations/{conversation_id}", response_model=Transcript, responses=ERRORS)
+def get_conversation(conversation_id: str, db: DbSession, token: CustomerToken = None) -> Transcript:
+    """The transcript with every message, and the jobs with their current status."""
+    conversation = load_conversation(db, conversation_id, token)
+    messages = db.scalars(
+        select(Message).where(Message.conversation_id == conversation.id).order_by(Message.id)
+    ).all()
+    jobs = db.scalars(select(Job).where(Job.conversation_id == conversation.id).order_by(Job.created_at)).all()
+    return Transcript(
+        id=conversation.id,
+        channel=conversation.channel,
+        language=conversation.language,
+        status=conversation.status,
+        verified=conversation.customer_id is not None,
+        messages=[
+            TranscriptMessage(
+                id=m.id,
+                role=m.role,
+                text=m.text,
+                language=m.language,
+                citations=m.payload.get("citations", []),
+                quick_replies=m.payload.get("quick_replies", []),
+                created_at=m.created_at,
+            )
+            for m in messages
+        ],
+        jobs=[JobStatus(id=j.id, kind=j.kind, status=j.status, updated_at=j.updated_at) for j in jobs],
+    )

@@ -1,0 +1,30 @@
+"""Request dependencies, read as declarations: ``DbSession``, ``ChatEngine``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from bot.engine import ConversationEngine
+from tandem.db import session_factory
+
+
+def _db_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the handler returns, rolled back on error."""
+    factory = request.app.state.session_factory
+    with factory() as session, session.begin():
+        yield session
+
+
+def _engine(request: Request) -> ConversationEngine:
+    engine: ConversationEngine = request.app.state.chat_engine()
+    return engine
+
+
+DbSession = Annotated[Session, Depends(_db_session)]
+ChatEngine = Annotated[ConversationEngine, Depends(_engine)]
+
+__all__ = ["ChatEngine", "DbSession", "session_factory"]

@@ -1,0 +1,175 @@
+"""The conversation engine: stores each message, runs the turn, persists state and replies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agents import ToolRegistry
+from bot.dialogue import DialogueState
+from bot.models import Conversation, Customer, Message
+from bot.replies import Citation
+from bot.schemas import BotMessageOut, TurnResult
+from bot.turn import POLICY_ARTICLES, Turn
+from bot.understanding import Understanding
+from knowledge import Answer, Retriever
+from tandem.clock import today as clock_today
+from tandem.config import DEMO_DATA_DIR
+from tandem.errors import NotFound
+from tandem.logging import get_logger
+from tandem.seed import token_hash
+
+log = get_logger(__name__)
+
+
+@lru_cache(maxsize=1)
+def _catalog_names() -> dict[str, dict[str, str]]:
+    catalog = json.loads((DEMO_DATA_DIR / "catalog.json").read_text("utf-8"))
+    return {p["sku"]: {"en": p["name"], **p.get("names", {})} for p in catalog}
+
+
+class ConversationEngine:
+    """From a customer's words to replies and jobs, one transaction per turn (the caller's)."""
+
+    def __init__(
+        self,
+        *,
+        understanding: Understanding,
+        tools: ToolRegistry,
+        knowledge: Retriever | None = None,
+        today: Callable[[], date] = clock_today,
+    ) -> None:
+        self.understanding = understanding
+        self.tools = tools
+        self.knowledge = knowledge
+        self.today = today
+
+    # -- conversations -----------------------------------------------------------------
+
+    def open(
+        self,
+        session: Session,
+        *,
+        channel: str = "web",
+        locale: str | None = None,
+        customer_token: str | None = None,
+        channel_ref: str | None = None,
+    ) -> Conversation:
+        """Start a conversation; a valid customer token makes it verified from the start."""
+        conversation = Conversation(channel=channel, locale=locale, language=locale, channel_ref=channel_ref)
+        if customer_token:
+            customer = session.scalar(select(Customer).where(Customer.token_hash == token_hash(customer_token)))
+            if customer is None:
+                raise NotFound("unknown customer token", code="invalid_customer_token", status=401)
+            conversation.customer_id = customer.id
+            conversation.session_token_hash = token_hash(customer_token)
+            from tandem.clock import utcnow
+
+            conversation.verified_at = utcnow()
+        session.add(conversation)
+        session.flush()
+        return conversation
+
+    def handle(
+        self,
+        session: Session,
+        conversation: Conversation,
+        text: str,
+        *,
+        client_message_id: str | None = None,
+        attachment: dict[str, str] | None = None,
+    ) -> TurnResult:
+        """Process one customer message; a repeated ``client_message_id`` returns the first result."""
+        if client_message_id:
+            seen = session.scalar(
+                select(Message).where(
+                    Message.conversation_id == conversation.id,
+                    Message.client_message_id == client_message_id,
+                )
+            )
+            if seen is not None and "result" in seen.payload:
+                return TurnResult.model_validate(seen.payload["result"])
+        inbound = Message(
+            conversation_id=conversation.id,
+            client_message_id=client_message_id,
+            role="customer",
+            text=text,
+            payload={"attachment": attachment} if attachment else {},
+        )
+        session.add(inbound)
+        session.flush()
+        state = DialogueState.model_validate(conversation.state or {})
+        state.turns += 1
+        language = self.understanding.language(text, state.language or conversation.locale)
+        state.language = conversation.language = inbound.language = language
+        turn = Turn(self, session, conversation, state, language, inbound.id)
+        if conversation.status == "bot":
+            turn.run(text, attachment)
+        result = TurnResult(
+            messages=[BotMessageOut.model_validate(r.as_dict()) for r in turn.replies],
+            intent=turn.intent,
+            language=language,
+            awaiting=state.flow.awaiting if state.flow else None,
+            handoff=conversation.status != "bot",
+            jobs=turn.jobs,
+        )
+        for reply in turn.replies:
+            session.add(
+                Message(
+                    conversation_id=conversation.id,
+                    role="bot",
+                    text=reply.text,
+                    language=language,
+                    payload={k: v for k, v in reply.as_dict().items() if k in {"citations", "quick_replies"}},
+                )
+            )
+        conversation.state = state.model_dump(mode="json")
+        conversation.last_message_at = inbound.created_at
+        inbound.payload = {**inbound.payload, "result": result.model_dump(mode="json")}
+        session.flush()
+        log.info(
+            "turn",
+            conversation_id=conversation.id,
+            language=language,
+            intent=turn.intent.name if turn.intent else None,
+            awaiting=result.awaiting,
+            jobs=len(turn.jobs),
+            handoff=result.handoff,
+        )
+        return result
+
+    # -- helpers the turn uses ---------------------------------------------------------
+
+    def answer_question(self, text: str, language: str) -> Answer | None:
+        return self.knowledge.answer(text, language) if self.knowledge is not None else None
+
+    def note_unanswered(self, session: Session, message_id: int, text: str, score: float) -> None:
+        """Mark the question so the knowledge admin can see what the help centre lacks."""
+        message = session.get(Message, message_id)
+        if message is not None:
+            message.payload = {**message.payload, "unanswered": True, "faq_score": round(score, 3)}
+
+    def policy_citation(self, policy: str, language: str) -> Citation | None:
+        article = POLICY_ARTICLES.get(policy)
+        search = getattr(self.knowledge, "search", None)
+        if article is None or search is None:
+            return None
+        for lang in (language, "en"):
+            hits: list[Any] = search(article.replace("-", " "), 1, language=lang, article=article)
+            if hits:
+                chunk = hits[0].chunk
+                from knowledge.answer import citation_for
+
+                cited = citation_for(chunk)
+                return Citation(cited.title, cited.link)
+        return None
+
+    def product_name(self, sku: str, language: str) -> str:
+        names = _catalog_names().get(sku, {})
+        return names.get(language) or names.get("en") or sku
