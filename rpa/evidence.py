@@ -1,0 +1,121 @@
+"""Run evidence: ordered steps with a screenshot each, and a Playwright trace per attempt."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import Page
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rpa.models import JobAttempt, RunStep
+from tandem.clock import utcnow
+
+_SECRET_FIELDS = re.compile(r"pass(word)?|secret|token|email|phone|tax_id|address", re.I)
+
+
+def redact(data: Any) -> Any:
+    """A copy of ``data`` with personal data and secrets masked, for logs and the ops console."""
+    if isinstance(data, dict):
+        return {k: ("[redacted]" if _SECRET_FIELDS.search(str(k)) else redact(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [redact(v) for v in data]
+    return data
+
+
+@dataclass
+class StepRecord:
+    seq: int
+    name: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    outcome: str = "ok"
+    url: str | None = None
+    screenshot: str | None = None
+    detail: str | None = None
+
+
+@dataclass
+class RunRecorder:
+    """Collects the steps of one attempt; screenshots land under ``directory``."""
+
+    directory: Path
+    screenshots: bool = True
+    steps: list[StepRecord] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    @asynccontextmanager
+    async def step(self, name: str, page: Page) -> AsyncIterator[StepRecord]:
+        """Record a named step; a screenshot is taken when it ends, whether it worked or not."""
+        record = StepRecord(seq=len(self.steps) + 1, name=name, started_at=utcnow())
+        self.steps.append(record)
+        try:
+            yield record
+        except BaseException as exc:
+            record.outcome, record.detail = "failed", f"{type(exc).__name__}: {exc}"[:2000]
+            raise
+        finally:
+            record.finished_at = utcnow()
+            record.url = page.url
+            if self.screenshots:
+                await self._screenshot(record, page)
+
+    async def _screenshot(self, record: StepRecord, page: Page) -> None:
+        path = self.directory / f"step-{record.seq:02d}.png"
+        try:
+            await page.screenshot(path=str(path), timeout=5_000)
+            record.screenshot = str(path)
+        except Exception:  # a crashed page has no picture; the step still counts
+            record.screenshot = None
+
+    def save(self, session: Session, attempt_id: int) -> None:
+        """Write the steps as rows of the attempt."""
+        for record in self.steps:
+            session.add(
+                RunStep(
+                    attempt_id=attempt_id,
+                    seq=record.seq,
+                    name=record.name,
+                    outcome=record.outcome,
+                    url=record.url,
+                    screenshot_path=record.screenshot,
+                    detail=record.detail,
+                    started_at=record.started_at,
+                    finished_at=record.finished_at,
+                )
+            )
+
+
+def keep_trace(failed: bool, sample_rate: float) -> bool:
+    """Traces are kept for every failed attempt and a sample of the successful ones."""
+    return failed or random.random() < sample_rate
+
+
+def cleanup_artifacts(session: Session, artifacts_dir: Path, older_than: timedelta) -> int:
+    """Delete evidence directories of attempts older than ``older_than``; returns how many."""
+    cutoff = utcnow() - older_than
+    removed = 0
+    rows = session.execute(
+        select(JobAttempt.id, JobAttempt.job_id, JobAttempt.number).where(JobAttempt.started_at < cutoff)
+    ).all()
+    for _id, job_id, number in rows:
+        directory = artifacts_dir / job_id / f"attempt-{number}"
+        if directory.exists():
+            shutil.rmtree(directory, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def now_ms() -> float:
+    return time.perf_counter() * 1000
