@@ -1,0 +1,66 @@
+"""The in-memory BM25 index over every chunk (title path + text), with metadata masks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import bm25s  # type: ignore[import-untyped]
+import numpy as np
+import numpy.typing as npt
+
+from knowledge.store import StoredChunk
+from knowledge.tokens import tokenize
+
+__all__ = ["LexicalIndex"]
+
+
+class LexicalIndex:
+    """BM25 (bm25s) over pre-tokenised chunks; built once, queried many times."""
+
+    def __init__(self, chunks: Sequence[StoredChunk]) -> None:
+        self.chunks = list(chunks)
+        self.by_id = {chunk.id: chunk for chunk in self.chunks}
+        self._languages = np.array([c.language for c in self.chunks], dtype=object)
+        self._articles = np.array([c.article for c in self.chunks], dtype=object)
+        self._retriever: bm25s.BM25 | None = None
+        self._vocabulary: set[str] = set()
+        corpus = [tokenize(f"{c.title_path}\n{c.text}") or ["\x00"] for c in self.chunks]
+        if corpus:
+            self._retriever = bm25s.BM25()
+            self._retriever.index(corpus, show_progress=False)
+            self._vocabulary = {token for doc in corpus for token in doc}
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def mask(
+        self, language: str | None = None, tags: Sequence[str] = (), article: str | None = None
+    ) -> npt.NDArray[np.bool_] | None:
+        """Which chunks pass the filters (``None``: all of them)."""
+        if not (language or tags or article):
+            return None
+        keep = np.ones(len(self.chunks), dtype=bool)
+        if language:
+            keep &= self._languages == language
+        if article:
+            keep &= self._articles == article
+        for tag in tags:
+            keep &= np.array([tag in c.tags for c in self.chunks], dtype=bool)
+        return keep
+
+    def search(
+        self, query: str, k: int, mask: npt.NDArray[np.bool_] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top ``k`` chunks as ``(id, BM25 score)``; only chunks with a positive score."""
+        if self._retriever is None or k <= 0:
+            return []
+        tokens = [t for t in tokenize(query) if t in self._vocabulary]
+        if not tokens:
+            return []
+        scores = self._retriever.get_scores(tokens)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self.chunks[i].id, float(scores[i])) for i in top if scores[i] > 0]
