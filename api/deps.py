@@ -10,13 +10,17 @@ from sqlalchemy.orm import Session
 
 from bot.engine import ConversationEngine
 from tandem.db import session_factory
+from tandem.pubsub import get_broker
 
 
 def _db_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the handler returns, rolled back on error."""
     factory = request.app.state.session_factory
-    with factory() as session, session.begin():
-        yield session
+    with factory() as session:
+        with session.begin():
+            yield session
+        for conversation_id in session.info.pop("touched_conversations", ()):
+            get_broker().publish(conversation_id)
 
 
 def _engine(request: Request) -> ConversationEngine:

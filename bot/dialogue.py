@@ -67,11 +67,28 @@ _NO = """no n nope nah not dont don't stop wait
 hapana siyo sitaki
 nie niech nie""".split()
 _DROP = [
-    "forget it", "never mind", "nevermind", "cancel that", "forget about it", "start over",
-    "انس الامر", "انسى", "لا يهم", "الغ الطلب هذا",
-    "بیخیال", "ولش کن", "فراموشش کن", "مهم نیست",
-    "achana nayo", "sahau", "haijalishi", "acha",
-    "niewazne", "zapomnij", "daj spokoj", "nie wazne",
+    "forget it",
+    "never mind",
+    "nevermind",
+    "cancel that",
+    "forget about it",
+    "start over",
+    "انس الامر",
+    "انسى",
+    "لا يهم",
+    "الغ الطلب هذا",
+    "بیخیال",
+    "ولش کن",
+    "فراموشش کن",
+    "مهم نیست",
+    "achana nayo",
+    "sahau",
+    "haijalishi",
+    "acha",
+    "niewazne",
+    "zapomnij",
+    "daj spokoj",
+    "nie wazne",
 ]
 _YES_SET = frozenset(fold(w) for w in _YES)
 _NO_SET = frozenset(fold(w) for w in _NO)

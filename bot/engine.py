@@ -16,6 +16,7 @@ from bot.dialogue import DialogueState
 from bot.models import Conversation, Customer, Message
 from bot.replies import Citation
 from bot.schemas import BotMessageOut, TurnResult
+from bot.transcript import append_message, message_event, record_event
 from bot.turn import POLICY_ARTICLES, Turn
 from bot.understanding import Understanding
 from knowledge import Answer, Retriever
@@ -23,7 +24,7 @@ from tandem.clock import today as clock_today
 from tandem.config import DEMO_DATA_DIR
 from tandem.errors import NotFound
 from tandem.logging import get_logger
-from tandem.seed import token_hash
+from tandem.security import token_hash
 
 log = get_logger(__name__)
 
@@ -64,7 +65,9 @@ class ConversationEngine:
         """Start a conversation; a valid customer token makes it verified from the start."""
         conversation = Conversation(channel=channel, locale=locale, language=locale, channel_ref=channel_ref)
         if customer_token:
-            customer = session.scalar(select(Customer).where(Customer.token_hash == token_hash(customer_token)))
+            customer = session.scalar(
+                select(Customer).where(Customer.token_hash == token_hash(customer_token))
+            )
             if customer is None:
                 raise NotFound("unknown customer token", code="invalid_customer_token", status=401)
             conversation.customer_id = customer.id
@@ -104,6 +107,7 @@ class ConversationEngine:
         )
         session.add(inbound)
         session.flush()
+        record_event(session, conversation.id, "message", message_event(inbound))
         state = DialogueState.model_validate(conversation.state or {})
         state.turns += 1
         language = self.understanding.language(text, state.language or conversation.locale)
@@ -120,15 +124,16 @@ class ConversationEngine:
             jobs=turn.jobs,
         )
         for reply in turn.replies:
-            session.add(
-                Message(
-                    conversation_id=conversation.id,
-                    role="bot",
-                    text=reply.text,
-                    language=language,
-                    payload={k: v for k, v in reply.as_dict().items() if k in {"citations", "quick_replies"}},
-                )
+            append_message(
+                session,
+                conversation.id,
+                role="bot",
+                text=reply.text,
+                language=language,
+                payload={k: v for k, v in reply.as_dict().items() if k in {"citations", "quick_replies"}},
             )
+        for job in turn.jobs:
+            record_event(session, conversation.id, "job", job.model_dump())
         conversation.state = state.model_dump(mode="json")
         conversation.last_message_at = inbound.created_at
         inbound.payload = {**inbound.payload, "result": result.model_dump(mode="json")}

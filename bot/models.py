@@ -81,3 +81,15 @@ class Message(Base):
     conversation: Mapped[Conversation] = relationship(back_populates="messages", lazy="raise")
 
     __table_args__ = (UniqueConstraint("conversation_id", "client_message_id"),)
+
+
+class ConversationEvent(Base):
+    """The ordered log a live stream replays from: messages, job updates, handoffs."""
+
+    __tablename__ = "conversation_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -43,11 +44,17 @@ def long_date(value: date, language: str) -> str:
     return format_date(value, format="long", locale=language if language != "other" else "en")
 
 
-def items_text(order: OrderView) -> str:
-    return ", ".join(f"{line.quantity} × {line.name}" for line in order.lines)
+NameOf = Callable[[str, str], str]
 
 
-def order_status_text(order: OrderView, language: str) -> str:
+def items_text(order: OrderView, language: str = "en", name_of: NameOf | None = None) -> str:
+    """The order's lines, with product names in ``language`` when ``name_of`` knows them."""
+    return ", ".join(
+        f"{line.quantity} × {name_of(line.sku, language) if name_of else line.name}" for line in order.lines
+    )
+
+
+def order_status_text(order: OrderView, language: str, name_of: NameOf | None = None) -> str:
     """Status, tracking, contents and total of an order, in ``language``."""
     status = t(
         f"order.status.{order.status}",
@@ -57,7 +64,13 @@ def order_status_text(order: OrderView, language: str) -> str:
         date=long_date(order.delivered_on, language) if order.delivered_on else "—",
     )
     count = sum(line.quantity for line in order.lines)
-    summary = t("order.summary", language, count=count, items=items_text(order), total=money(order.total_cents))
+    summary = t(
+        "order.summary",
+        language,
+        count=count,
+        items=items_text(order, language, name_of),
+        total=money(order.total_cents),
+    )
     return f"{status} {summary}"
 
 

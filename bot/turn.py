@@ -41,8 +41,10 @@ def contact_matches(given_email: str | None, given_phone: str | None, email: str
     """E-mail (case-insensitive) or phone (last nine digits) matches the order's contact."""
     if given_email and given_email.strip().lower() == email.strip().lower():
         return True
-    return bool(given_phone) and len(_digits(given_phone or "")) >= 9 and (
-        _digits(given_phone or "")[-9:] == _digits(phone)[-9:]
+    return (
+        bool(given_phone)
+        and len(_digits(given_phone or "")) >= 9
+        and (_digits(given_phone or "")[-9:] == _digits(phone)[-9:])
     )
 
 
@@ -120,7 +122,18 @@ class Turn:
             self._misunderstood("out_of_scope.reply")
 
     def _known_slots(self, slots: dict[str, Any]) -> dict[str, Any]:
-        keep = {"order_id", "sku", "quantity", "address", "tax_id", "doc_type", "reason", "email", "phone"}
+        keep = {
+            "order_id",
+            "sku",
+            "sku_candidates",
+            "quantity",
+            "address",
+            "tax_id",
+            "doc_type",
+            "reason",
+            "email",
+            "phone",
+        }
         return {k: v for k, v in slots.items() if k in keep and v not in (None, "", [])}
 
     # -- faq and handoff ---------------------------------------------------------------
@@ -186,7 +199,9 @@ class Turn:
                 self.state.flow = None
                 self._misunderstood(None)
                 return True
-            self.say("ask.order_id_again" if slot in {"order_id", "verify_order_id"} else "not_understood.reply")
+            self.say(
+                "ask.order_id_again" if slot in {"order_id", "verify_order_id"} else "not_understood.reply"
+            )
             return True
         flow.slots[slot] = value
         flow.awaiting, flow.reasks = None, 0
@@ -319,6 +334,12 @@ class Turn:
             flow.awaiting = "slot:order_id"
             self.say("ask.order_id")
             return
+        if "sku" in spec.slots and not self._collect_slots(flow, ("sku",)):
+            return  # know what they want to buy before asking who they are
+        if spec.needs_verification and not verified and (flow.slots.get("email") or flow.slots.get("phone")):
+            contact = {"email": flow.slots.pop("email", None), "phone": flow.slots.pop("phone", None)}
+            if flow.slots.get("order_id") and self._verification(flow, contact):
+                return
         if spec.needs_verification and not verified:
             if not (flow.slots.get("order_id") or flow.slots.get("verify_order_id")):
                 flow.awaiting = "slot:verify_order_id"
@@ -337,7 +358,8 @@ class Turn:
             self._confirm(flow, outcome)
         elif flow.intent == "order_status":
             self.state.flow = None
-            self.replies.append(BotReply(order_status_text(self._order(outcome), self.language)))
+            order = self._order(outcome)
+            self.replies.append(BotReply(order_status_text(order, self.language, self.engine.product_name)))
         elif flow.intent == "check_stock":
             self.state.flow = None
             self.replies.append(BotReply(stock_text(self._product(outcome), self.language)))
@@ -349,9 +371,13 @@ class Turn:
             if flow.slots.get(slot):
                 continue
             flow.awaiting = f"slot:{slot}"
-            if slot == "doc_type":
-                labels = [t(f"doc.{d}", self.language) for d in ("damage_photo", "return_form",
-                                                                 "tax_certificate", "id_document", "other")]
+            if slot == "sku" and flow.slots.get("sku_candidates"):
+                self._offer_choice(flow, list(flow.slots.pop("sku_candidates"))[:4])
+            elif slot == "doc_type":
+                labels = [
+                    t(f"doc.{d}", self.language)
+                    for d in ("damage_photo", "return_form", "tax_certificate", "id_document", "other")
+                ]
                 self.say("ask.doc_type", quick=labels)
             elif slot == "attachment":
                 flow.awaiting = None
@@ -371,8 +397,12 @@ class Turn:
             args = {"sku": slots["sku"]}
         elif flow.intent == "file_document":
             attachment = slots["attachment"]
-            args = {"order_id": slots.get("order_id"), "doc_type": slots["doc_type"],
-                    "filename": attachment["filename"], "file_path": attachment["path"]}
+            args = {
+                "order_id": slots.get("order_id"),
+                "doc_type": slots["doc_type"],
+                "filename": attachment["filename"],
+                "file_path": attachment["path"],
+            }
         else:
             args = {"order_id": slots["order_id"]}
             if flow.intent == "return_item":
@@ -401,7 +431,8 @@ class Turn:
         facts = dict(outcome.facts)
         if outcome.reason == "policy.order_closed":
             facts["status"] = t(f"status.{facts.get('status', 'cancelled')}", self.language)
-        reply = self.say(outcome.reason, **facts)
+        reply = BotReply(t(outcome.reason, self.language, **facts))
+        self.replies.append(reply)
         citation = self.engine.policy_citation(outcome.policy, self.language)
         if citation is not None:
             reply.citations.append(citation)
@@ -427,23 +458,34 @@ class Turn:
             sku = flow.slots.get("sku")
             item = next((f"{line.quantity} × {line.name}" for line in order.lines if line.sku == sku), None)
             self.say(
-                f"confirm.{flow.intent}", quick=quick, order_id=order.order_id, items=items_text(order),
-                total=money(order.total_cents), item=item or items_text(order),
+                f"confirm.{flow.intent}",
+                quick=quick,
+                order_id=order.order_id,
+                items=items_text(order),
+                total=money(order.total_cents),
+                item=item or items_text(order),
                 address=flow.slots.get("address", ""),
             )
         else:
             product = self._product(outcome)
             quantity = int(flow.slots.get("quantity") or 1)
             self.say(
-                "confirm.place_order", quick=quick, quantity=quantity, sku=product.sku,
+                "confirm.place_order",
+                quick=quick,
+                quantity=quantity,
+                sku=product.sku,
                 name=self.engine.product_name(product.sku, self.language),
-                price=money(product.price_cents), total=money(product.price_cents * quantity),
+                price=money(product.price_cents),
+                total=money(product.price_cents * quantity),
             )
 
     def _submit(self, flow: Flow) -> None:
         spec = FLOWS[flow.intent]
         outcome, job = self.engine.tools.submit(
-            self.session, spec.tool or flow.intent, self.context, self._tool_args(flow),
+            self.session,
+            spec.tool or flow.intent,
+            self.context,
+            self._tool_args(flow),
             turn=str(flow.slots.get("_turn") or self.message_id),
         )
         if job is None:

@@ -50,7 +50,7 @@ class Understanding:
         return proposed.model_copy(update={"slots": {**proposed.slots, **routed.slots}})
 
     def slots(self, text: str, language: str) -> dict[str, Any]:
-        return extract_slots(text, language)
+        return extract_slots(text, self.products)
 
     def product(self, text: str) -> ProductMatch:
         return self.products.match(text)

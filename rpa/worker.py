@@ -18,8 +18,11 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from rpa import queue
+from rpa.bots import sandbox_targets
+from rpa.browser_pool import BrowserPool
 from rpa.errors import BotError
 from rpa.models import Job, JobAttempt
+from rpa.runner import BotRunner
 from tandem.clock import utcnow
 from tandem.config import Settings
 from tandem.db import get_engine, transaction
@@ -43,6 +46,7 @@ class Worker:
     lease_seconds: float = 60.0
     poll_seconds: float = 0.5
     retry: queue.RetryPolicy = field(default_factory=queue.RetryPolicy)
+    on_claimed: list[JobListener] = field(default_factory=list)
     on_settled: list[JobListener] = field(default_factory=list)
     stop_event: threading.Event = field(default_factory=threading.Event)
 
@@ -60,6 +64,7 @@ class Worker:
             attempt = JobAttempt(job_id=job.id, number=job.attempts, worker=self.worker_id)
             session.add(attempt)
         log.info("job_claimed", job_id=job.id, kind=job.kind, attempt=attempt.number)
+        _notify(self.on_claimed, job)
         return self._run(job, attempt)
 
     def _run(self, job: Job, attempt: JobAttempt) -> Job | None:
@@ -97,8 +102,7 @@ class Worker:
             log.warning("lease_lost", job_id=job_id, worker=self.worker_id)
             return None
         log.info("job_settled", job_id=job_id, status=settled.status, error_class=settled.error_class)
-        for listener in self.on_settled:
-            listener(settled)
+        _notify(self.on_settled, settled)
         return settled
 
     def _heartbeat(self, job_id: str, done: threading.Event) -> None:
@@ -116,14 +120,37 @@ class Worker:
         log.info("worker_stopped", worker=self.worker_id)
 
 
-def default_handlers() -> dict[str, JobHandler]:
-    """The bots installed in this build, by job kind."""
-    return {}
+def _notify(listeners: list[JobListener], job: Job) -> None:
+    for listener in listeners:
+        try:
+            listener(job)
+        except Exception:  # a listener must never lose the job's outcome
+            log.exception("job_listener_failed", job_id=job.id)
+
+
+def default_handlers(
+    pool: BrowserPool, settings: Settings, engine: Engine | None = None
+) -> dict[str, JobHandler]:
+    """The bots installed in this build, by job kind, working through ``pool``."""
+    return BotRunner(pool, settings, engine or get_engine()).handlers()
 
 
 def run_worker(settings: Settings) -> None:
-    """Run a worker process until SIGINT or SIGTERM."""
-    worker = Worker(handlers=default_handlers(), lease_seconds=60.0)
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: worker.stop_event.set())
-    worker.run_forever()
+    """Run ``worker_concurrency`` job threads over one browser pool until SIGINT or SIGTERM."""
+    concurrency = settings.worker_concurrency
+    pool = BrowserPool(sandbox_targets(settings), contexts_per_target=concurrency).start()
+    try:
+        worker = Worker(handlers=default_handlers(pool, settings), lease_seconds=60.0)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: worker.stop_event.set())
+        threads = [
+            threading.Thread(target=worker.run_forever, name=f"worker-{n}", daemon=True)
+            for n in range(concurrency)
+        ]
+        for thread in threads:
+            thread.start()
+        while any(thread.is_alive() for thread in threads):
+            for thread in threads:
+                thread.join(timeout=0.5)  # short joins keep the main thread free for signals
+    finally:
+        pool.stop()

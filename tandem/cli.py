@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
+from knowledge.cli import ingest_command
 from tandem.config import Settings, get_settings
 from tandem.errors import TandemError
 from tandem.logging import configure_logging
@@ -36,6 +37,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema migrations (Alembic).", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff accounts for the agent and ops consoles.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.command("ingest")(ingest_command)
 app.add_typer(staff_app, name="staff")
 
 
@@ -57,6 +59,7 @@ def up(
     migrate.upgrade()
     if seed:
         _seed(settings, reset=False, quiet=True)
+        _ingest_help_centre(settings)
     sandbox_process = _start_sandbox(settings) if sandbox else None
     try:
         _print_welcome(settings)
@@ -176,6 +179,18 @@ def _seed(settings: Settings, *, reset: bool, quiet: bool) -> None:
     for customer_id, token in report.customer_tokens.items():
         table.add_row(customer_id, token)
     console.print(table)
+
+
+def _ingest_help_centre(settings: Settings) -> None:
+    from pathlib import Path
+
+    import knowledge
+    from knowledge import KnowledgeBase
+
+    help_centre = Path(knowledge.__file__).parent / "helpcentre"
+    from knowledge.cli import print_report
+
+    print_report(KnowledgeBase(settings).ingest([str(help_centre)], console=console), console)
 
 
 def _start_sandbox(settings: Settings) -> subprocess.Popen[bytes]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.staff.models import AuditEntry, StaffUser
-from bot.models import Conversation, Customer, Message
+from bot.models import Conversation, ConversationEvent, Customer, Message
 from rpa.models import Job, JobAttempt, RunStep
 from tandem.db import Base
 
@@ -11,6 +11,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Conversation",
+    "ConversationEvent",
     "Customer",
     "Job",
     "JobAttempt",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +14,7 @@ from api.staff.models import StaffUser
 from api.staff.service import create_staff
 from bot.models import Customer
 from tandem.config import DEMO_DATA_DIR, Settings
+from tandem.security import customer_token, token_hash
 
 DEMO_STAFF = (
     ("agent@baobab.example.com", "Amani Agent", "agent", "agent-demo-pass"),
@@ -35,17 +34,6 @@ def load_demo(name: str, demo_dir: Path = DEMO_DATA_DIR) -> list[dict[str, Any]]
     """One of the demo files (catalog, customers, orders) as a list of records."""
     data: list[dict[str, Any]] = json.loads((demo_dir / f"{name}.json").read_text("utf-8"))
     return data
-
-
-def customer_token(settings: Settings, customer_id: str) -> str:
-    """The demo sign-in token of a customer, derived from the secret key."""
-    secret = settings.secret_key.get_secret_value().encode()
-    digest = hmac.new(secret, f"customer:{customer_id}".encode(), hashlib.sha256).hexdigest()
-    return f"ct_{digest[:32]}"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def seed_front_office(session: Session, settings: Settings) -> SeedReport:

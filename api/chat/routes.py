@@ -20,7 +20,7 @@ from api.deps import ChatEngine, DbSession
 from bot.models import Conversation, Message
 from rpa.models import Job
 from tandem.errors import NotFound
-from tandem.seed import token_hash
+from tandem.security import token_hash
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 ERRORS: dict[int | str, dict[str, str]] = {
@@ -31,7 +31,9 @@ ERRORS: dict[int | str, dict[str, str]] = {
 CustomerToken = Annotated[str | None, Header(alias="X-Customer-Token", max_length=200)]
 
 
-def load_conversation(db: DbSession, conversation_id: str, token: str | None, *, lock: bool = False) -> Conversation:
+def load_conversation(
+    db: DbSession, conversation_id: str, token: str | None, *, lock: bool = False
+) -> Conversation:
     """The conversation if the caller may see it; a wrong token looks like a missing conversation."""
     if len(conversation_id) > 64:
         raise NotFound("no such conversation")
@@ -48,7 +50,9 @@ def load_conversation(db: DbSession, conversation_id: str, token: str | None, *,
 @router.post("/conversations", status_code=201, response_model=ConversationCreated, responses=ERRORS)
 def create_conversation(body: ConversationCreate, db: DbSession, engine: ChatEngine) -> ConversationCreated:
     """Open a conversation; a customer token signs the customer in for the whole conversation."""
-    conversation = engine.open(db, channel=body.channel, locale=body.locale, customer_token=body.customer_token)
+    conversation = engine.open(
+        db, channel=body.channel, locale=body.locale, customer_token=body.customer_token
+    )
     return ConversationCreated(id=conversation.id, locale=conversation.locale)
 
 
@@ -68,7 +72,9 @@ def get_conversation(conversation_id: str, db: DbSession, token: CustomerToken =
     messages = db.scalars(
         select(Message).where(Message.conversation_id == conversation.id).order_by(Message.id)
     ).all()
-    jobs = db.scalars(select(Job).where(Job.conversation_id == conversation.id).order_by(Job.created_at)).all()
+    jobs = db.scalars(
+        select(Job).where(Job.conversation_id == conversation.id).order_by(Job.created_at)
+    ).all()
     return Transcript(
         id=conversation.id,
         channel=conversation.channel,

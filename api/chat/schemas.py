@@ -30,7 +30,10 @@ class MessageCreate(BaseModel):
 
     text: str = Field(min_length=1, max_length=MAX_TEXT)
     client_message_id: str | None = Field(
-        None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+        None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
         description="Client-chosen id; sending it again returns the first result without reprocessing.",
     )
 

@@ -10,7 +10,8 @@ from api.staff.models import StaffUser
 from api.staff.service import verify_password
 from bot.models import Customer
 from tandem.config import get_settings
-from tandem.seed import DEMO_STAFF, customer_token, seed_front_office, token_hash
+from tandem.security import customer_token, token_hash
+from tandem.seed import DEMO_STAFF, seed_front_office
 
 pytestmark = pytest.mark.db
 

@@ -1,0 +1,72 @@
+"""Wake-up calls for live streams: "conversation X has new events".
+
+The events themselves live in the database (``conversation_events``), so a stream that
+misses a notification loses nothing: it reads from its last event id on the next wake-up
+or poll. In one process the broker is in memory; across API replicas it is Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Protocol
+
+
+class Broker(Protocol):
+    def publish(self, conversation_id: str, kind: str = "event") -> None: ...
+
+    def subscribe(self, conversation_id: str) -> AsyncIterator[asyncio.Queue[str]]: ...
+
+
+class LocalBroker:
+    """In-process fan-out; ``publish`` may be called from any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._subscribers: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[str]]]] = defaultdict(
+            set
+        )
+
+    def publish(self, conversation_id: str, kind: str = "event") -> None:
+        with self._lock:
+            targets = list(self._subscribers.get(conversation_id, ()))
+        for loop, queue in targets:
+            loop.call_soon_threadsafe(_offer, queue, kind)
+
+    @asynccontextmanager
+    async def subscribe(self, conversation_id: str) -> AsyncIterator[asyncio.Queue[str]]:
+        queue: asyncio.Queue[str] = asyncio.Queue(maxsize=100)
+        entry = (asyncio.get_running_loop(), queue)
+        with self._lock:
+            self._subscribers[conversation_id].add(entry)
+        try:
+            yield queue
+        finally:
+            with self._lock:
+                self._subscribers[conversation_id].discard(entry)
+                if not self._subscribers[conversation_id]:
+                    del self._subscribers[conversation_id]
+
+
+def _offer(queue: asyncio.Queue[str], kind: str) -> None:
+    if not queue.full():
+        queue.put_nowait(kind)
+
+
+_broker: Broker | None = None
+
+
+def get_broker() -> Broker:
+    """The process-wide broker."""
+    global _broker
+    if _broker is None:
+        _broker = LocalBroker()
+    return _broker
+
+
+def set_broker(broker: Broker | None) -> None:
+    global _broker
+    _broker = broker
