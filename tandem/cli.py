@@ -16,6 +16,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from knowledge.cli import ingest_command
+from tandem.cli_conversation import chat, eval_app
 from tandem.config import Settings, get_settings
 from tandem.errors import TandemError
 from tandem.logging import configure_logging
@@ -38,6 +39,8 @@ db_app = typer.Typer(help="Database schema migrations (Alembic).", no_args_is_he
 staff_app = typer.Typer(help="Staff accounts for the agent and ops consoles.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.command("ingest")(ingest_command)
+app.command("chat")(chat)
+app.add_typer(eval_app, name="eval")
 app.add_typer(staff_app, name="staff")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -42,6 +43,12 @@ def t(key: str, language: str, /, count: int | None = None, **params: object) ->
     else:
         text = translations.ngettext(key, key, count)
         params["count"] = count
+    return text.format(**params) if params else text
+
+
+def t_map(key: str, language: str, params: Mapping[str, object]) -> str:
+    """Like :func:`t`, with the placeholders' values in a mapping (facts from data)."""
+    text = catalogue(language).gettext(key)
     return text.format(**params) if params else text
 
 

@@ -11,14 +11,14 @@ import asyncio
 import threading
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
 
 class Broker(Protocol):
     def publish(self, conversation_id: str, kind: str = "event") -> None: ...
 
-    def subscribe(self, conversation_id: str) -> AsyncIterator[asyncio.Queue[str]]: ...
+    def subscribe(self, conversation_id: str) -> AbstractAsyncContextManager[asyncio.Queue[str]]: ...
 
 
 class LocalBroker:

@@ -9,6 +9,7 @@ from tandem.config import Settings
 if TYPE_CHECKING:
     from agents import BackOffice
     from bot.engine import ConversationEngine
+    from bot.understanding import IntentModel
     from knowledge import KnowledgeBase
 
 
@@ -37,7 +38,7 @@ def build_chat_engine(
     )
 
 
-def _llm(settings: Settings) -> object | None:
+def _llm(settings: Settings) -> IntentModel | None:
     if not settings.llm_configured:
         return None
     from bot.llm import LLMIntentModel

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from agents import ToolContext, ToolRegistry
 from agents.registry import InvalidToolInput
 from rpa.models import Job
-from tests.support.backoffice import DemoBackOffice
+from agents.demo import DemoBackOffice
 
 TODAY = date(2026, 11, 25)
 

@@ -1,7 +1,8 @@
-"""An in-memory back office built from the demo files, for tests of tool logic only.
+"""The demo business's back office as seeded, in memory: for dialogue evaluation and tests.
 
-Bots against the real sandbox screens are tested in tests/rpa/; this double lets the
-authorization and policy rules be tested on exact dates without a browser.
+Production reads the back office through bots (``rpa.backoffice.SandboxBackOffice``); this
+read model lets ``tandem eval conversations`` and the policy tests run on exact dates
+without a browser. It never changes: jobs are recorded, not carried out.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from tandem.seed import load_demo
 
 
 class DemoBackOffice:
+    """Orders and products of ``tandem/demo`` with dates relative to ``today``."""
+
     def __init__(self, today: date):
         self.products = {
             p["sku"]: ProductView(
