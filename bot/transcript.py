@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import Conversation, ConversationEvent, Message
+from bot.models import Conversation, ConversationEvent, Message, OutboundMessage
 from tandem.clock import utcnow
 
 
@@ -64,6 +64,13 @@ def append_message(
     conversation = session.get(Conversation, conversation_id)
     if conversation is not None:
         conversation.last_message_at = utcnow()
+        if conversation.channel != "web" and role in {"bot", "agent"}:
+            # Delivered by the channel dispatcher after this transaction commits.
+            session.add(
+                OutboundMessage(
+                    conversation_id=conversation_id, message_id=message.id, channel=conversation.channel
+                )
+            )
     return message
 
 

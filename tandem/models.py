@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.staff.models import AuditEntry, StaffUser
-from bot.models import Conversation, ConversationEvent, Customer, Message
+from bot.models import Conversation, ConversationEvent, Customer, Message, OutboundMessage, ProcessedWebhook
 from rpa.models import Job, JobAttempt, RunStep
 from tandem.db import Base
 
@@ -16,6 +16,8 @@ __all__ = [
     "Job",
     "JobAttempt",
     "Message",
+    "OutboundMessage",
+    "ProcessedWebhook",
     "RunStep",
     "StaffUser",
 ]
