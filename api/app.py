@@ -8,10 +8,11 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from api import health
+from api import channels, health
 from api.chat import live as chat_live
 from api.chat import routes as chat_routes
 from api.errors import install_error_handlers
+from api.limits import install_guards
 from api.web import mount_web
 from bot.engine import ConversationEngine
 from tandem.config import Settings, get_settings
@@ -47,9 +48,11 @@ def create_app(settings: Settings | None = None, *, engine_factory: EngineFactor
     app.state.session_factory = session_factory(get_engine())
     app.state.chat_engine = _once(engine_factory or _default_engine_factory(settings))
     install_error_handlers(app)
+    install_guards(app, settings)
     app.include_router(health.router)
     app.include_router(chat_routes.router)
     app.include_router(chat_live.router)
+    app.include_router(channels.router)  # its lifespan runs the outbox dispatcher
     mount_web(app)
     return app
 

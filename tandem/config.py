@@ -56,8 +56,36 @@ class Settings(BaseSettings):
     )
     llm_model: str = Field("gpt-4o-mini", description="Chat model used when an LLM is configured.")
 
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Sites allowed to embed the widget (CORS), e.g. https://shop.example.",
+    )
+    max_body_bytes: int = Field(65_536, ge=1024, description="Largest request body the JSON API accepts.")
+    rate_messages_per_conversation: int = Field(30, ge=1, description="Messages per minute per conversation.")
+    rate_requests_per_ip: int = Field(
+        240, ge=1, description="Chat API requests per minute per client address."
+    )
+
     artifacts_dir: Path | None = Field(None, description="Run evidence (default data_dir/artifacts).")
     worker_concurrency: int = Field(2, ge=1, le=32, description="Jobs a worker runs at once.")
+
+    telegram_bot_token: SecretStr | None = Field(None, description="Telegram Bot API token (from BotFather).")
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (setWebhook secret_token)."
+    )
+    telegram_api_base: str = Field("https://api.telegram.org", description="Bot API base URL.")
+    generic_webhook_secret: SecretStr | None = Field(
+        None, description="HMAC-SHA256 key signing the generic channel's webhooks, both ways."
+    )
+    generic_callback_url: str = Field("", description="Where replies to the generic channel are POSTed.")
+    channel_dispatcher: bool = Field(True, description="Deliver outbox messages from the API process.")
+    channel_poll_seconds: float = Field(0.5, gt=0, le=60, description="How often the outbox is polled.")
+    channel_send_timeout_seconds: float = Field(10.0, gt=0, le=120, description="Timeout of one send.")
+    channel_retry_base_seconds: float = Field(1.0, gt=0, description="First retry delay; doubles per attempt.")
+    channel_retry_cap_seconds: float = Field(300.0, gt=0, description="Longest delay between retries.")
+    channel_max_attempts: int = Field(
+        20, ge=1, description="Sends of one message before it is marked failed (kept for review)."
+    )
 
     @property
     def resolved_database_url(self) -> str:

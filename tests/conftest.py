@@ -138,3 +138,31 @@ def use_database(migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) ->
     yield migrated_database_url
     get_engine().dispose()
     get_engine.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def nlu_cache_dir() -> Path:
+    """One intent-index cache shared by test runs (keyed by the intents file's digest)."""
+    path = Path(__file__).resolve().parents[1] / "var" / "cache" / "nlu"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_chat_engine(nlu_cache_dir: Path) -> object:
+    """A conversation engine over the demo back office read model, without a knowledge base."""
+    from datetime import date
+
+    from agents import ToolRegistry
+    from agents.demo import DemoBackOffice
+    from bot.engine import ConversationEngine
+    from bot.nlu import IntentRouter, ProductMatcher
+    from bot.understanding import Understanding
+
+    products = ProductMatcher.from_catalog()
+    router = IntentRouter(products=products, cache_dir=nlu_cache_dir)
+    return ConversationEngine(
+        understanding=Understanding(router, products),
+        tools=ToolRegistry(DemoBackOffice(date.today())),
+        knowledge=None,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from sqlalchemy import select
 
 from api.chat.schemas import (
@@ -17,6 +17,7 @@ from api.chat.schemas import (
     TurnResult,
 )
 from api.deps import ChatEngine, DbSession
+from api.limits import IpRateLimit, limit_conversation
 from bot.models import Conversation, Message
 from rpa.models import Job
 from tandem.errors import NotFound
@@ -26,6 +27,8 @@ router = APIRouter(prefix="/api/v1", tags=["chat"])
 ERRORS: dict[int | str, dict[str, str]] = {
     401: {"description": "Unknown customer token"},
     404: {"description": "No such conversation (or not yours)"},
+    413: {"description": "Request body too large"},
+    429: {"description": "Rate limited; see Retry-After"},
     422: {"description": "Invalid request body"},
 }
 CustomerToken = Annotated[str | None, Header(alias="X-Customer-Token", max_length=200)]
@@ -48,7 +51,9 @@ def load_conversation(
 
 
 @router.post("/conversations", status_code=201, response_model=ConversationCreated, responses=ERRORS)
-def create_conversation(body: ConversationCreate, db: DbSession, engine: ChatEngine) -> ConversationCreated:
+def create_conversation(
+    body: ConversationCreate, db: DbSession, engine: ChatEngine, _limit: IpRateLimit
+) -> ConversationCreated:
     """Open a conversation; a customer token signs the customer in for the whole conversation."""
     conversation = engine.open(
         db, channel=body.channel, locale=body.locale, customer_token=body.customer_token
@@ -58,15 +63,24 @@ def create_conversation(body: ConversationCreate, db: DbSession, engine: ChatEng
 
 @router.post("/conversations/{conversation_id}/messages", response_model=TurnResult, responses=ERRORS)
 def post_message(
-    conversation_id: str, body: MessageCreate, db: DbSession, engine: ChatEngine, token: CustomerToken = None
+    conversation_id: str,
+    body: MessageCreate,
+    request: Request,
+    db: DbSession,
+    engine: ChatEngine,
+    _limit: IpRateLimit,
+    token: CustomerToken = None,
 ) -> TurnResult:
     """Send a customer message and get the bot's replies, intent, awaited answer and jobs."""
     conversation = load_conversation(db, conversation_id, token, lock=True)
+    limit_conversation(request, conversation.id)
     return engine.handle(db, conversation, body.text, client_message_id=body.client_message_id)
 
 
 @router.get("/conversations/{conversation_id}", response_model=Transcript, responses=ERRORS)
-def get_conversation(conversation_id: str, db: DbSession, token: CustomerToken = None) -> Transcript:
+def get_conversation(
+    conversation_id: str, db: DbSession, _limit: IpRateLimit, token: CustomerToken = None
+) -> Transcript:
     """The transcript with every message, and the jobs with their current status."""
     conversation = load_conversation(db, conversation_id, token)
     messages = db.scalars(
