@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agents import ToolRegistry
+from bot.citations import public_link
 from bot.dialogue import DialogueState
 from bot.models import Conversation, Customer, Message
 from bot.replies import Citation
@@ -45,7 +46,9 @@ class ConversationEngine:
         tools: ToolRegistry,
         knowledge: Retriever | None = None,
         today: Callable[[], date] = clock_today,
+        base_url: str = "",
     ) -> None:
+        self.base_url = base_url
         self.understanding = understanding
         self.tools = tools
         self.knowledge = knowledge
@@ -172,7 +175,7 @@ class ConversationEngine:
                 from knowledge.answer import citation_for
 
                 cited = citation_for(chunk)
-                return Citation(cited.title, cited.link)
+                return Citation(cited.title, public_link(cited.source, cited.anchor, self.base_url))
         return None
 
     def product_name(self, sku: str, language: str) -> str:

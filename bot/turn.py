@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from agents import ToolContext, ToolOutcome
+from bot.citations import public_link
 from bot.dialogue import FLOWS, DialogueState, Flow, is_drop, is_no, is_yes
 from bot.models import Conversation, Customer
 from bot.nlu.normalize import fold
 from bot.replies import BotReply, Citation, order_status_text, stock_text, yes_no
 from bot.schemas import JobRef, StructuredIntent
 from tandem.clock import utcnow
-from tandem.i18n import LANGUAGES, t
+from tandem.i18n import LANGUAGES, t, t_map
 
 if TYPE_CHECKING:
     from bot.engine import ConversationEngine
@@ -146,7 +147,13 @@ class Turn:
             return
         self.state.misunderstood = 0
         self.replies.append(
-            BotReply(answer.text, citations=[Citation(c.title, c.link) for c in answer.citations])
+            BotReply(
+                answer.text,
+                citations=[
+                    Citation(c.title, public_link(c.source, c.anchor, self.engine.base_url))
+                    for c in answer.citations
+                ],
+            )
         )
 
     def _misunderstood(self, key: str | None, text: str | None = None) -> None:
@@ -431,7 +438,7 @@ class Turn:
         facts = dict(outcome.facts)
         if outcome.reason == "policy.order_closed":
             facts["status"] = t(f"status.{facts.get('status', 'cancelled')}", self.language)
-        reply = BotReply(t(outcome.reason, self.language, **facts))
+        reply = BotReply(t_map(outcome.reason, self.language, facts))
         self.replies.append(reply)
         citation = self.engine.policy_citation(outcome.policy, self.language)
         if citation is not None:

@@ -35,6 +35,7 @@ def build_chat_engine(
         understanding=understanding,
         tools=ToolRegistry(office),
         knowledge=knowledge if knowledge is not None else build_knowledge(settings),
+        base_url=settings.resolved_public_url,
     )
 
 
