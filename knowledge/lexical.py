@@ -9,13 +9,13 @@ import numpy as np
 import numpy.typing as npt
 
 from knowledge.store import StoredChunk
-from knowledge.tokens import tokenize
+from knowledge.tokens import lexical_terms
 
 __all__ = ["LexicalIndex"]
 
 
 class LexicalIndex:
-    """BM25 (bm25s) over pre-tokenised chunks; built once, queried many times."""
+    """BM25 (bm25s) over character n-grams of the chunks; built once, queried many times."""
 
     def __init__(self, chunks: Sequence[StoredChunk]) -> None:
         self.chunks = list(chunks)
@@ -24,7 +24,7 @@ class LexicalIndex:
         self._articles = np.array([c.article for c in self.chunks], dtype=object)
         self._retriever: bm25s.BM25 | None = None
         self._vocabulary: set[str] = set()
-        corpus = [tokenize(f"{c.title_path}\n{c.text}") or ["\x00"] for c in self.chunks]
+        corpus = [lexical_terms(f"{c.title_path}\n{c.text}") or ["\x00"] for c in self.chunks]
         if corpus:
             self._retriever = bm25s.BM25()
             self._retriever.index(corpus, show_progress=False)
@@ -54,7 +54,7 @@ class LexicalIndex:
         """Top ``k`` chunks as ``(id, BM25 score)``; only chunks with a positive score."""
         if self._retriever is None or k <= 0:
             return []
-        tokens = [t for t in tokenize(query) if t in self._vocabulary]
+        tokens = [t for t in lexical_terms(query) if t in self._vocabulary]
         if not tokens:
             return []
         scores = self._retriever.get_scores(tokens)

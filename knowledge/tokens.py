@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalise", "tokenize"]
+__all__ = ["lexical_terms", "normalise", "tokenize"]
 
 _ARABIC_MAP = str.maketrans(
     {
@@ -30,6 +30,7 @@ _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123
 _WORD = re.compile(r"\w+", re.UNICODE)
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
 _STEM = 6
+NGRAM = 4
 
 _RAW_STOPWORDS = """
     a an and are as at be by can do does for from have how i if in is it my of on or
@@ -62,7 +63,27 @@ def _stem(token: str) -> str:
     return token[:_STEM]
 
 
+def _content_words(text: str) -> list[str]:
+    words = _WORD.findall(normalise(text))
+    return [w for w in words if w not in _STOPWORDS and (not w.isdigit() or len(w) > 2)]
+
+
 def tokenize(text: str) -> list[str]:
     """Normalised, stop-word-free, truncation-stemmed tokens of ``text``."""
-    words = _WORD.findall(normalise(text))
-    return [_stem(w) for w in words if w not in _STOPWORDS and (not w.isdigit() or len(w) > 2)]
+    return [_stem(w) for w in _content_words(text)]
+
+
+def lexical_terms(text: str, n: int = NGRAM) -> list[str]:
+    """Character ``n``-grams of each content word (short words whole), for BM25.
+
+    Inflection (Polish cases, Swahili verb prefixes, Arabic/Persian affixes) changes a word's
+    ends but keeps most of its inner n-grams, so no per-language stemmer is needed; chosen
+    over truncation and a suffix-stripping stemmer on bench/data/knowledge_eval.yaml.
+    """
+    terms: list[str] = []
+    for word in _content_words(text):
+        if len(word) <= n:
+            terms.append(word)
+        else:
+            terms.extend(word[i : i + n] for i in range(len(word) - n + 1))
+    return terms

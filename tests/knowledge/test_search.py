@@ -8,9 +8,9 @@ import pytest
 
 from knowledge.base import KnowledgeBase
 from knowledge.lexical import LexicalIndex
-from knowledge.search import reciprocal_rank_fusion
+from knowledge.search import blend, reciprocal_rank_fusion
 from knowledge.store import StoredChunk
-from knowledge.tokens import normalise, tokenize
+from knowledge.tokens import lexical_terms, normalise, tokenize
 
 pytestmark = pytest.mark.unit
 
@@ -32,7 +32,21 @@ class TestTokens:
         assert tokenize("kurudisha")[0] == tokenize("kurudishwa")[0]
 
 
+    def test_lexical_terms_share_ngrams_across_inflections(self) -> None:
+        assert lexical_terms("zwrot") == ["zwro", "wrot"]
+        assert set(lexical_terms("zwrotu")) >= set(lexical_terms("zwrot"))
+        assert lexical_terms("کتاب‌ها") == lexical_terms("کتابها")
+        assert lexical_terms("the box") == ["box"]
+
+
 class TestFusionAndLexical:
+    def test_blend_lets_lexical_break_near_ties_only(self) -> None:
+        dense = [("a", 0.850), ("b", 0.845), ("c", 0.700)]
+        fused = blend(dense, [("b", 40.0), ("c", 20.0)])
+        assert max(fused, key=fused.__getitem__) == "b"  # 0.005 behind, strong lexical match
+        assert fused["c"] < fused["a"]  # word overlap alone does not beat a clear cosine lead
+        assert blend(dense, []) == dict(dense)
+
     def test_rrf_rewards_agreement(self) -> None:
         fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "a"]])
         assert max(fused, key=fused.__getitem__) == "b"
@@ -89,6 +103,16 @@ class TestHybridSearch:
         self, e5_kb: KnowledgeBase, question: str
     ) -> None:
         assert e5_kb.search(question, 1)[0].chunk.article == "gift-cards"
+
+    @pytest.mark.xfail(
+        strict=True,
+        reason="e5-small scores same-language passages ~0.02 higher: the Polish returns article "
+        "still outranks the English-only gift-cards one; no fix yet that keeps the eval MRR",
+    )
+    def test_polish_question_finds_english_only_article_despite_polish_articles(
+        self, e5_kb: KnowledgeBase
+    ) -> None:
+        assert e5_kb.search("Jak długo ważna jest karta podarunkowa?", 1)[0].chunk.article == "gift-cards"
 
     def test_sees_chunks_ingested_by_another_instance(self, e5_kb: KnowledgeBase, tmp_path: Path) -> None:
         other = KnowledgeBase(e5_kb.settings, embedder=e5_kb.embedder)
