@@ -119,6 +119,9 @@ def create_app(settings: Settings) -> FastAPI:
 
 def serve(settings: Settings) -> None:
     """Seed an empty sandbox database, then run the app with uvicorn."""
+    from tandem.logging import configure_logging
+
+    configure_logging(settings.log_level, json=settings.log_json)
     db_path = settings.resolved_sandbox_db_path
     if not is_seeded(db_path):
         summary = seed_sandbox(db_path)
@@ -128,4 +131,6 @@ def serve(settings: Settings) -> None:
         host=settings.sandbox_host,
         port=settings.sandbox_port,
         log_level=settings.log_level.lower(),
+        log_config=None,
+        access_log=False,
     )
