@@ -65,7 +65,7 @@ def widget_i18n(lang: str) -> JSONResponse:
         raise NotFound(f"no UI strings for language {lang[:20]!r}; try one of {', '.join(LANGUAGES)}")
     return JSONResponse(
         {"language": lang, "dir": text_direction(lang), "messages": widget_strings(lang)},
-        headers={"Cache-Control": ASSET_CACHE, "Access-Control-Allow-Origin": "*"},
+        headers={"Cache-Control": ASSET_CACHE},
     )
 
 
@@ -83,7 +83,7 @@ def widget_css() -> FileResponse:
     return FileResponse(
         STATIC_DIR / "widget.css",
         media_type="text/css; charset=utf-8",
-        headers={"Cache-Control": ASSET_CACHE, "Access-Control-Allow-Origin": "*"},
+        headers={"Cache-Control": ASSET_CACHE},
     )
 
 

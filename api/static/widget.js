@@ -271,6 +271,14 @@
       this.root.append(this.panel, this.launcher);
       shadow.append(style, this.root);
       (document.body || document.documentElement).append(this.host);
+      // Job lines, typing and quick replies change the log's height: keep the newest message in view.
+      this.atBottom = true;
+      this.log.addEventListener("scroll", () => {
+        this.atBottom = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 48;
+      });
+      if (window.ResizeObserver) {
+        new ResizeObserver(() => this.atBottom && this.scrollDown()).observe(this.log);
+      }
       this.showQuickReplies(["quick.order_status", "quick.returns", "quick.human"].map((key) => ({ key })));
     }
 
@@ -302,7 +310,8 @@
     }
 
     scrollDown() {
-      this.log.scrollTop = this.log.scrollHeight;
+      this.atBottom = true;
+      this.log.scrollTo({ top: this.log.scrollHeight, behavior: "instant" });
     }
 
     // ---- language ----
@@ -416,10 +425,11 @@
         const source = String(citation.source || "");
         if (!title || done.has(title + source)) continue;
         done.add(title + source);
-        const href = /^(https?:)?\/\//i.test(source) || source.startsWith("/") ? isSafeUrl(source) : null;
+        // Only web addresses become links; a help-centre file path is shown as its title alone.
+        const href = /^https?:\/\//i.test(source) ? isSafeUrl(source) : null;
         const item = href
           ? el("a", { href, target: "_blank", rel: "noopener noreferrer", text: title, dir: "auto" })
-          : el("span", { text: title, title: source, dir: "auto" });
+          : el("span", { text: title, dir: "auto" });
         list.append(el("li", {}, [item]));
       }
       return el("div", { class: "tandem-sources" }, [el("span", { class: "tandem-sources-label" }, [this.label("widget.sources")]), list]);
