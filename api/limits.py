@@ -16,18 +16,22 @@ from tandem.config import Settings
 class BodySizeLimit:
     """Refuse bodies over ``max_bytes`` with 413, whether or not a Content-Length was sent."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, prefixes: tuple[str, ...] = ("/api/",)) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, upload_bytes: int, prefixes: tuple[str, ...] = ("/api/",)
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.json_bytes = max_bytes
+        self.upload_bytes = upload_bytes
         self.prefixes = prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
+        limit = self.upload_bytes if scope["path"].endswith("/attachments") else self.json_bytes
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
             return
         received = 0
 
@@ -36,21 +40,19 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _TooLarge
             return message
 
         try:
             await self.app(scope, counting_receive, send)
         except _TooLarge:
-            await self._refuse(send)
+            await self._refuse(send, limit)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, limit: int) -> None:
         import json
 
-        body = json.dumps(
-            error_body("payload_too_large", f"request body over {self.max_bytes} bytes")
-        ).encode()
+        body = json.dumps(error_body("payload_too_large", f"request body over {limit} bytes")).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -70,7 +72,9 @@ class _TooLarge(Exception):
 
 def install_guards(app: FastAPI, settings: Settings) -> None:
     """Body limit, CORS for embedding sites, and the rate-limit windows on ``app.state``."""
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -68,6 +68,7 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Sites allowed to embed the widget (CORS), e.g. https://shop.example.",
     )
+    max_upload_bytes: int = Field(10 * 2**20, ge=1024, description="Largest file a customer may attach.")
     max_body_bytes: int = Field(65_536, ge=1024, description="Largest request body the JSON API accepts.")
     rate_messages_per_conversation: int = Field(30, ge=1, description="Messages per minute per conversation.")
     rate_requests_per_ip: int = Field(

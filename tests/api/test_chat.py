@@ -177,7 +177,9 @@ class TestLiveEvents:
             first, second = socket.receive_json(), socket.receive_json()
         assert [first["data"]["role"], second["data"]["role"]] == ["customer", "bot"]
         say(client, conversation, "thanks, bye")
-        with client.websocket_connect(f"/api/v1/conversations/{conversation}/ws?after={second['id']}") as socket:
+        with client.websocket_connect(
+            f"/api/v1/conversations/{conversation}/ws?after={second['id']}"
+        ) as socket:
             third = socket.receive_json()
         assert third["id"] > second["id"]
         assert third["data"]["text"] == "thanks, bye"
@@ -187,3 +189,41 @@ class TestLiveEvents:
         conversation = client.post("/api/v1/conversations", json={"customer_token": owner}).json()["id"]
         response = client.get(f"/api/v1/conversations/{conversation}/events")
         assert response.status_code == 404
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+class TestAttachments:
+    def test_signed_in_customer_files_a_damage_photo(self, client: TestClient) -> None:
+        token = customer_token(get_settings(), "C-001")
+        conversation = client.post("/api/v1/conversations", json={"customer_token": token}).json()["id"]
+        headers = {"X-Customer-Token": token}
+        uploaded = client.post(
+            f"/api/v1/conversations/{conversation}/attachments",
+            files={"file": ("kettle dent.png", PNG, "image/png")},
+            data={"text": "order SO-10049"},
+            headers=headers,
+        )
+        assert uploaded.status_code == 200, uploaded.text
+        assert uploaded.json()["awaiting"] == "slot:doc_type"
+        choice = uploaded.json()["messages"][-1]["quick_replies"][0]
+        result = client.post(
+            f"/api/v1/conversations/{conversation}/messages", json={"text": choice}, headers=headers
+        ).json()
+        assert [job["kind"] for job in result["jobs"]] == ["file_document"]
+
+    @pytest.mark.parametrize(
+        ("name", "content", "content_type"),
+        [("x.exe", b"MZ\x90\x00", "application/octet-stream"), ("fake.png", b"<html>", "image/png")],
+        ids=["executable", "wrong-signature"],
+    )
+    def test_unsupported_files_are_refused(
+        self, client: TestClient, name: str, content: bytes, content_type: str
+    ) -> None:
+        conversation = open_conversation(client)
+        response = client.post(
+            f"/api/v1/conversations/{conversation}/attachments", files={"file": (name, content, content_type)}
+        )
+        assert response.status_code == 415
+        assert client.get(f"/api/v1/conversations/{conversation}").json()["messages"] == []
