@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import os
 import threading
-from collections.abc import Awaitable, Callable, Coroutine
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import psutil
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 
+from rpa.errors import BusinessError
 from tandem.logging import get_logger
 
 log = get_logger(__name__)
@@ -55,6 +58,7 @@ class Lease:
     page: Page
     generation: int
     uses: int = 0
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,19 +83,23 @@ class BrowserPool:
 
     def __init__(
         self,
-        targets: list[Target],
+        targets: Sequence[Target],
         *,
         executable_path: str = "/usr/bin/chromium",
         contexts_per_target: int = 2,
         recycle_after: int = 100,
         max_chromium_rss_mb: int = 900,
         default_timeout_ms: int = 10_000,
+        memory_check_interval_s: float = 5.0,
     ) -> None:
         self.executable_path = executable_path
         self.contexts_per_target = contexts_per_target
         self.recycle_after = recycle_after
         self.max_chromium_rss_mb = max_chromium_rss_mb
         self.default_timeout_ms = default_timeout_ms
+        self.memory_check_interval_s = memory_check_interval_s
+        self._memory_checked_at = float("-inf")
+        self._memory_mb = 0.0
         self.stats = PoolStats()
         self._slots = {t.name: _TargetSlots(t) for t in targets}
         self._loop = asyncio.new_event_loop()
@@ -100,6 +108,8 @@ class BrowserPool:
         self._browser: Browser | None = None
         self._generation = 0
         self._launch_lock: asyncio.Lock | None = None
+        self._driver_pids: list[int] = []
+        self._browser_pids: list[int] = []
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -117,6 +127,8 @@ class BrowserPool:
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=10)
+            if not self._thread.is_alive():
+                self._loop.close()
 
     def __enter__(self) -> BrowserPool:
         return self.start()
@@ -128,7 +140,10 @@ class BrowserPool:
         self._launch_lock = asyncio.Lock()
         for slots in self._slots.values():
             slots.semaphore = asyncio.Semaphore(self.contexts_per_target)
+        before = {child.pid for child in psutil.Process().children()}
         self._playwright = await async_playwright().start()
+        # The driver is the child that just appeared; this pool's Chromium runs under it.
+        self._driver_pids = [child.pid for child in psutil.Process().children() if child.pid not in before]
         await self._ensure_browser()
 
     async def _stop(self) -> None:
@@ -145,18 +160,31 @@ class BrowserPool:
         assert self._launch_lock is not None
         assert self._playwright is not None
         async with self._launch_lock:
-            if self._browser is None or not self._browser.is_connected():
+            if self._browser is None or not self._browser.is_connected() or not self._browser_alive():
                 if self._browser is not None:
                     self.stats.crashes += 1
                     log.warning("chromium_replaced", generation=self._generation)
                     for slots in self._slots.values():
                         slots.free.clear()
+                    await _close_quietly(self._browser)
+                known = set(self.chromium_pids())
                 self._browser = await self._playwright.chromium.launch(
                     executable_path=self.executable_path, args=list(CHROMIUM_ARGS), headless=True
                 )
+                self._browser_pids = [
+                    process.pid for process in _chromium_processes(self._driver_pids)
+                    if process.pid not in known and process.ppid() in self._driver_pids
+                ]
                 self._generation += 1
                 self.stats.launches += 1
             return self._browser
+
+    def _browser_alive(self) -> bool:
+        # A killed Chromium is noticed here before its disconnect event reaches this loop.
+        try:
+            return all(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE for pid in self._browser_pids)
+        except psutil.Error:
+            return False
 
     # -- work --------------------------------------------------------------------------
 
@@ -166,7 +194,11 @@ class BrowserPool:
 
     def _call(self, coro: Coroutine[Any, Any, T], timeout: float = 120.0) -> T:
         future: concurrent.futures.Future[T] = asyncio.run_coroutine_threadsafe(coro, self._loop)
-        return future.result(timeout)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()  # the work stops at its next await and its lease is released
+            raise
 
     async def _with_lease(self, target: str, work: Callable[[Lease], Awaitable[T]]) -> T:
         slots = self._slots[target]
@@ -178,6 +210,9 @@ class BrowserPool:
                 result = await work(lease)
                 healthy = True
                 return result
+            except BusinessError:
+                healthy = True  # the back office said no; the context itself is fine
+                raise
             finally:
                 await self._release(slots, lease, healthy)
 
@@ -215,32 +250,65 @@ class BrowserPool:
             return
         slots.free.append(lease)
 
+    def target(self, name: str) -> Target:
+        """The target registered under ``name``."""
+        return self._slots[name].target
+
     def _chromium_rss_mb(self) -> float:
-        return chromium_rss_bytes() / 2**20
+        # Reading every process's memory takes tens of ms, so it is sampled, not read per release.
+        now = time.monotonic()
+        if now - self._memory_checked_at >= self.memory_check_interval_s:
+            self._memory_checked_at = now
+            self._memory_mb = chromium_memory_bytes(self._driver_pids) / 2**20
+        return self._memory_mb
 
     def chromium_pids(self) -> list[int]:
-        return [p.pid for p in _chromium_processes()]
+        """The processes of this pool's Chromium (browser, renderers, helpers)."""
+        return [p.pid for p in _chromium_processes(self._driver_pids)]
+
+    def driver_pids(self) -> list[int]:
+        """The Playwright driver process(es) this pool started."""
+        return list(self._driver_pids)
 
 
-def _chromium_processes() -> list[psutil.Process]:
+def _chromium_processes(roots: Sequence[int] | None = None) -> list[psutil.Process]:
     found = []
-    for child in psutil.Process().children(recursive=True):
+    for root in roots if roots is not None else [os.getpid()]:
         try:
-            if "chrom" in child.name():
-                found.append(child)
+            descendants = psutil.Process(root).children(recursive=True)
         except psutil.Error:
             continue
+        for child in descendants:
+            try:
+                if "chrom" in child.name():
+                    found.append(child)
+            except psutil.Error:
+                continue
     return found
 
 
-def chromium_rss_bytes() -> int:
-    """Resident memory of the Chromium processes this process started."""
+def chromium_rss_bytes(roots: Sequence[int] | None = None) -> int:
+    """Resident memory of the Chromium under ``roots`` (default: this process), shared pages per process."""
     total = 0
-    for process in _chromium_processes():
+    for process in _chromium_processes(roots):
         try:
             total += process.memory_info().rss
         except psutil.Error:
             continue
+    return total
+
+
+def chromium_memory_bytes(roots: Sequence[int] | None = None) -> int:
+    """Proportional memory (PSS) of the Chromium under ``roots``: shared pages counted once overall."""
+    total = 0
+    for process in _chromium_processes(roots):
+        try:
+            total += process.memory_full_info().pss
+        except (psutil.Error, AttributeError):
+            try:
+                total += process.memory_info().rss
+            except psutil.Error:
+                continue
     return total
 
 

@@ -1,0 +1,273 @@
+"""What every bot shares, so a new target system is a matter of writing its steps.
+
+A :class:`WebTarget` signs in through a form; a :class:`Bot` navigates with session-expiry
+recovery, dismisses the surprise modal whenever it shows up, and turns what the screen says
+into :class:`BusinessError` (the back office refused) or :class:`TransientError` (5xx,
+timeouts, crashes). Selectors are roles, labels and test ids; waits are explicit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, ParamSpec, TypeVar
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator, Page, Response
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from rpa.browser_pool import BrowserPool, Lease
+from rpa.errors import BusinessError, TransientError
+from rpa.evidence import RunRecorder
+from rpa.jobs import JobPayload
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+MODAL_HANDLED = "modal_handler"
+MODALS_DISMISSED = "modals_dismissed"
+
+# Text as the markup holds it (CSS such as text-transform ignored), line breaks kept.
+_READ = r"""const read = (el) => {
+  const walk = (node) => [...node.childNodes].map(child =>
+    child.nodeType === 3 ? child.nodeValue : child.nodeName === 'BR' ? '\u001e' : walk(child)).join('');
+  return walk(el).replace(/\s+/g, ' ').split('\u001e').map(line => line.trim()).join('\n').trim();
+};"""
+_TESTIDS_JS = (
+    _READ
+    + """
+const found = {};
+for (const el of document.querySelectorAll('[data-testid]')) {
+  if (!(el.dataset.testid in found)) found[el.dataset.testid] = read(el);
+}
+return found;"""
+)
+_FACTS_JS = (
+    _READ
+    + """
+const found = {};
+for (const dt of document.querySelectorAll('dl.facts > dt')) {
+  const dd = dt.nextElementSibling;
+  if (dd) found[read(dt)] = read(dd);
+}
+return found;"""
+)
+_ROWS_JS = (
+    _READ
+    + """
+return [...document.querySelectorAll(`[data-testid="${testid}"]`)].map(row => ({
+  data: {...row.dataset}, cells: [...row.cells].map(read),
+}));"""
+)
+_REFUSAL_JS = (
+    _READ
+    + """
+const box = document.querySelector('[data-testid="form-error"]');
+if (!box) return null;
+const items = [...box.querySelectorAll('li')].map(read);
+return items.length ? items.join(' ') : read(box);"""
+)
+
+
+def _script(body: str, *params: str) -> str:
+    return f"({', '.join(params)}) => {{\n{body}\n}}"
+
+
+class SessionExpired(TransientError):
+    """The target sent the bot back to its sign-in page."""
+
+
+class RecordNotFound(BusinessError):
+    """The target has no such record."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row as shown: its ``data-*`` attributes and cell texts."""
+
+    data: dict[str, str]
+    cells: list[str]
+
+
+@dataclass
+class WebTarget:
+    """A back-office web application signed in to through a user-name/password form."""
+
+    name: str
+    base_url: str
+    user: str
+    password: str
+    sign_in_path: str = "/signin"
+    user_label: str = "User name"
+    password_label: str = "Password"
+    submit_label: str = "Sign in"
+
+    async def sign_in(self, page: Page) -> None:
+        """Fill and send the sign-in form; a refusal is an error worth retrying later."""
+        await page.goto(self.base_url + self.sign_in_path, wait_until="domcontentloaded")
+        await page.get_by_label(self.user_label).fill(self.user)
+        await page.get_by_label(self.password_label).fill(self.password)
+        async with page.expect_navigation(wait_until="domcontentloaded"):
+            await page.get_by_role("button", name=self.submit_label).click()
+        if self.is_sign_in_page(page.url):
+            message = await page.evaluate(_script(_REFUSAL_JS))
+            raise TransientError(f"{self.name}: sign-in refused: {message or 'no reason shown'}")
+
+    def is_sign_in_page(self, url: str) -> bool:
+        """Whether ``url`` is the sign-in screen (where an expired session lands)."""
+        return urlsplit(url).path.rstrip("/") == self.sign_in_path
+
+
+class Bot:
+    """One piece of work on a leased, signed-in page of ``target_name``."""
+
+    target_name: ClassVar[str]
+    max_sign_ins: ClassVar[int] = 2
+
+    def __init__(
+        self,
+        pool: BrowserPool,
+        lease: Lease,
+        *,
+        recorder: RunRecorder | None = None,
+        artifacts_dir: Path | None = None,
+    ) -> None:
+        target = pool.target(lease.target)
+        if not isinstance(target, WebTarget):
+            raise TypeError(f"{lease.target} is not a web target")
+        self.pool, self.lease, self.target = pool, lease, target
+        self.recorder = recorder
+        self.artifacts_dir = artifacts_dir or Path("var/artifacts")
+
+    @property
+    def page(self) -> Page:
+        return self.lease.page
+
+    async def run_job(self, payload: JobPayload, key: str) -> dict[str, Any]:
+        """Carry out one job whose idempotency key is ``key``; returns its result."""
+        raise NotImplementedError(f"{type(self).__name__} has no jobs")
+
+    async def perform(self, operation: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``operation`` (safe to repeat), signing in again when a submit hit an expired session."""
+        try:
+            await self._watch_for_modal()
+            for attempt in range(self.max_sign_ins + 1):
+                try:
+                    return await operation(*args, **kwargs)
+                except SessionExpired:
+                    if attempt == self.max_sign_ins:
+                        raise
+                    await self.pool.sign_in(self.lease)
+        except PlaywrightTimeout as exc:
+            raise TransientError(f"{self.target.name} timed out: {_first_line(exc)}") from exc
+        except PlaywrightError as exc:
+            raise TransientError(f"browser error on {self.target.name}: {_first_line(exc)}") from exc
+        raise AssertionError("unreachable")
+
+    def step(self, name: str) -> AbstractAsyncContextManager[object]:
+        """A recorded step (screenshot when it ends), or nothing when no recorder is attached."""
+        if self.recorder is None:
+            return nullcontext()
+        return self.recorder.step(name, self.page)
+
+    async def open(self, path: str) -> Response | None:
+        """Go to ``path``; an expired session is signed in again and the page opened once more."""
+        for _ in range(self.max_sign_ins + 1):
+            response = await self.page.goto(self.target.base_url + path)
+            if not self.target.is_sign_in_page(self.page.url):
+                await self._check(response)
+                return response
+            await self.pool.sign_in(self.lease)
+        raise SessionExpired(f"{self.target.name}: still signed out after {self.max_sign_ins} sign-ins")
+
+    async def submit(self, button: Locator) -> Response | None:
+        """Click a button that sends a form and wait for the page it leads to."""
+        async with self.page.expect_navigation() as navigation:
+            await button.click()
+        response = await navigation.value
+        if self.target.is_sign_in_page(self.page.url):
+            raise SessionExpired(f"{self.target.name}: session expired while submitting")
+        await self._check(response)
+        return response
+
+    async def _check(self, response: Response | None) -> None:
+        status = response.status if response is not None else 200
+        if status < 400:
+            return
+        message = await self.refusal() or await self._heading() or f"HTTP {status}"
+        if status >= 500:
+            raise TransientError(f"{self.target.name} server error {status}: {message}")
+        if status in (401, 403, 408, 429):  # an expired form token or throttling: a fresh page fixes it
+            raise TransientError(f"{self.target.name} refused the request ({status}): {message}")
+        if status == 404:
+            raise RecordNotFound(message)
+        raise BusinessError(message)
+
+    async def refusal(self) -> str | None:
+        """The refusal or form errors the page shows, as one line."""
+        message = await self.page.evaluate(_script(_REFUSAL_JS))
+        return str(message) if message else None
+
+    async def _heading(self) -> str:
+        heading = self.page.get_by_role("heading", level=1)
+        return (await heading.first.inner_text()).strip() if await heading.count() else ""
+
+    async def testids(self) -> dict[str, str]:
+        """The text of the first element of each ``data-testid`` on the page."""
+        found: dict[str, str] = await self.page.evaluate(_script(_TESTIDS_JS))
+        return found
+
+    async def facts(self) -> dict[str, str]:
+        """The label → value pairs of the page's fact lists."""
+        found: dict[str, str] = await self.page.evaluate(_script(_FACTS_JS))
+        return found
+
+    async def rows(self, testid: str) -> list[Row]:
+        """The rows with ``data-testid=testid``."""
+        found: list[dict[str, Any]] = await self.page.evaluate(_script(_ROWS_JS, "testid"), testid)
+        return [Row(data=row["data"], cells=row["cells"]) for row in found]
+
+    async def _watch_for_modal(self) -> None:
+        if self.lease.cache.get(MODAL_HANDLED):
+            return
+        cache = self.lease.cache
+
+        async def acknowledge(modal: Locator) -> None:
+            await modal.get_by_role("button", name="Acknowledge").click()
+            cache[MODALS_DISMISSED] = cache.get(MODALS_DISMISSED, 0) + 1
+
+        await self.page.add_locator_handler(self.page.get_by_test_id("surprise-modal"), acknowledge)
+        cache[MODAL_HANDLED] = True
+
+
+@asynccontextmanager
+async def tracing(
+    lease: Lease, path: Path, keep: Callable[[bool], bool], saved: list[Path]
+) -> AsyncIterator[None]:
+    """Trace the block; the trace goes to ``path`` (listed in ``saved``) when ``keep(failed)``."""
+    tracing_api = lease.context.tracing
+    if lease.cache.get("tracing"):
+        await tracing_api.start_chunk()
+    else:
+        await tracing_api.start(screenshots=True, snapshots=True)
+        lease.cache["tracing"] = True
+    failed = True
+    try:
+        yield
+        failed = False
+    finally:
+        wanted = keep(failed)
+        try:
+            await tracing_api.stop_chunk(path=str(path) if wanted else None)
+            if wanted:
+                saved.append(path)
+        except PlaywrightError:  # the context died with the attempt; there is nothing to save
+            lease.cache.pop("tracing", None)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__

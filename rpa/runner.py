@@ -1,0 +1,113 @@
+"""Run one job attempt with a bot: evidence directory, trace, recorded steps, settled result.
+
+Each attempt gets ``artifacts_dir/<job_id>/attempt-<n>/`` with a screenshot per step and a
+Playwright trace, kept for every failed attempt and a sample of the successful ones.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+from sqlalchemy.engine import Engine
+
+from rpa.bots import SandboxDmsBot, SandboxErpBot
+from rpa.bots.base import Bot, tracing
+from rpa.browser_pool import BrowserPool, Lease
+from rpa.errors import BusinessError, TransientError
+from rpa.evidence import RunRecorder, keep_trace
+from rpa.jobs import PAYLOADS, JobPayload
+from rpa.models import Job, JobAttempt
+from tandem.config import Settings
+from tandem.db import transaction
+from tandem.logging import get_logger
+
+if TYPE_CHECKING:
+    from rpa.worker import JobHandler
+
+log = get_logger(__name__)
+
+JOB_BOTS: dict[str, type[Bot]] = {
+    "place_order": SandboxErpBot,
+    "cancel_order": SandboxErpBot,
+    "return_item": SandboxErpBot,
+    "change_address": SandboxErpBot,
+    "request_invoice": SandboxErpBot,
+    "file_document": SandboxDmsBot,
+}
+
+
+def parse_payload(kind: str, payload: dict[str, Any]) -> JobPayload:
+    """The validated payload of a job; an invalid one can never succeed, so it is a business error."""
+    model = PAYLOADS.get(kind)
+    if model is None:
+        raise BusinessError(f"no bot for job kind {kind!r}")
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise BusinessError(f"invalid {kind} payload: {problems}") from exc
+
+
+@dataclass
+class BotRunner:
+    """The Worker's handlers: each attempt runs its bot on a warm context of the pool."""
+
+    pool: BrowserPool
+    settings: Settings
+    engine: Engine
+    trace_sample_rate: float = 0.05
+    screenshots: bool = True
+    traces: bool = True
+    timeout_s: float = 90.0
+
+    def handlers(self) -> dict[str, JobHandler]:
+        """One handler per job kind with a bot."""
+        return dict.fromkeys(JOB_BOTS, self.run)
+
+    def run(self, job: Job, attempt: JobAttempt) -> dict[str, Any]:
+        """Carry out one attempt of ``job`` and record its evidence on ``attempt``."""
+        payload = parse_payload(job.kind, job.payload)
+        bot_class = JOB_BOTS[job.kind]
+        directory = self.settings.resolved_artifacts_dir / job.id / f"attempt-{attempt.number}"
+        recorder = RunRecorder(directory, screenshots=self.screenshots)
+        kept: list[Path] = []
+        work = partial(self._attempt, bot_class, payload, job.idempotency_key, recorder, kept)
+        try:
+            return self.pool.run(bot_class.target_name, work, timeout=self.timeout_s)
+        except concurrent.futures.TimeoutError as exc:
+            raise TransientError(f"{job.kind} took longer than {self.timeout_s:.0f} s") from exc
+        finally:
+            self._save(attempt.id, recorder, kept)
+
+    async def _attempt(
+        self,
+        bot_class: type[Bot],
+        payload: JobPayload,
+        key: str,
+        recorder: RunRecorder,
+        kept: list[Path],
+        lease: Lease,
+    ) -> dict[str, Any]:
+        artifacts = self.settings.resolved_artifacts_dir
+        bot = bot_class(self.pool, lease, recorder=recorder, artifacts_dir=artifacts)
+        if not self.traces:
+            return await bot.run_job(payload, key)
+        keep = partial(_keep, self.trace_sample_rate)
+        async with tracing(lease, recorder.directory / "trace.zip", keep, kept):
+            return await bot.run_job(payload, key)
+
+    def _save(self, attempt_id: int, recorder: RunRecorder, kept: list[Path]) -> None:
+        with transaction(self.engine) as session:
+            recorder.save(session, attempt_id)
+            row = session.get(JobAttempt, attempt_id)
+            if row is not None and kept:
+                row.trace_path = str(kept[0])
+
+
+def _keep(sample_rate: float, failed: bool) -> bool:
+    return keep_trace(failed, sample_rate)

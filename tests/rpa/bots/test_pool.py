@@ -1,0 +1,128 @@
+"""The browser pool's Chromium: replaced when it dies, gone after stop, never orphaned by a killed worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+import pytest
+from sqlalchemy import select
+
+from rpa import queue
+from rpa.backoffice import SandboxBackOffice
+from rpa.bots import sandbox_targets
+from rpa.browser_pool import BrowserPool
+from rpa.models import Job
+from tandem import migrate
+from tandem.db import build_engine, transaction
+from tests.rpa.bots.support import Sandbox, chromium_under
+from tests.support.database import fresh_sqlite_database
+from tests.support.servers import REPO_ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def browser_process(pool: BrowserPool) -> psutil.Process:
+    """Chromium's main process: the one whose parent is not Chromium."""
+    for pid in pool.chromium_pids():
+        process = psutil.Process(pid)
+        parent = process.parent()
+        if parent is not None and "chrom" not in parent.name():
+            return process
+    raise AssertionError("no Chromium browser process")
+
+
+class TestPoolChromium:
+    def test_killed_chromium_is_replaced_for_the_next_job(self, sandbox: Sandbox) -> None:
+        office = SandboxBackOffice(sandbox.pool)
+        assert office.get_order("SO-10002") is not None
+        launches = sandbox.pool.stats.launches
+        victim = browser_process(sandbox.pool)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=10)
+        order = office.get_order("SO-10002")
+        assert order is not None
+        assert order.order_id == "SO-10002"
+        assert sandbox.pool.stats.launches == launches + 1
+        assert victim.pid not in sandbox.pool.chromium_pids()
+
+    def test_stop_leaves_no_chromium(self, sandbox: Sandbox) -> None:
+        pool = BrowserPool(sandbox_targets(sandbox.settings)).start()
+        assert SandboxBackOffice(pool).get_product("BH-1001") is not None
+        processes = [psutil.Process(pid) for pid in pool.chromium_pids()]
+        assert processes
+        pool.stop()
+        _, alive = psutil.wait_procs(processes, timeout=10)
+        assert alive == []
+        assert not any(psutil.pid_exists(pid) for pid in pool.driver_pids())
+
+
+def wait_for(condition: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class TestWorkerProcess:
+    def test_no_chromium_outlives_a_killed_or_stopped_worker(self, sandbox: Sandbox, tmp_path: Path) -> None:
+        with fresh_sqlite_database(tmp_path / "db") as url:
+            migrate.upgrade(url)
+            engine = build_engine(url)
+            keys = [uuid.uuid4().hex for _ in range(2)]
+            with transaction(engine) as session:
+                for key in keys:
+                    queue.enqueue(
+                        session,
+                        kind="place_order",
+                        idempotency_key=key,
+                        payload={"customer_id": "C-004", "sku": "BH-1007", "quantity": 1},
+                    )
+            env = {
+                **os.environ,
+                "TANDEM_DATABASE_URL": url,
+                "TANDEM_DATA_DIR": str(tmp_path / "var"),
+                "TANDEM_SANDBOX_URL": sandbox.server.url,
+                "TANDEM_WORKER_CONCURRENCY": "1",
+            }
+            killed, stopped = (
+                subprocess.Popen(
+                    [sys.executable, "-m", "tandem.cli", "worker"],
+                    env=env,
+                    cwd=REPO_ROOT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+                for _ in range(2)
+            )
+            try:
+
+                def jobs_done() -> bool:
+                    with transaction(engine) as session:
+                        done = session.scalars(select(Job.status).where(Job.idempotency_key.in_(keys)))
+                        return list(done) == ["succeeded"] * 2
+
+                wait_for(jobs_done, 90, "the workers to carry out the jobs")
+                chromium = chromium_under(killed.pid) + chromium_under(stopped.pid)
+                assert len(chromium) >= 3  # two browsers and at least one renderer
+                killed.send_signal(signal.SIGKILL)
+                stopped.send_signal(signal.SIGTERM)
+                assert (killed.wait(timeout=30), stopped.wait(timeout=30)) == (-signal.SIGKILL, 0)
+                _, alive = psutil.wait_procs(chromium, timeout=15)
+                assert alive == []
+            finally:
+                for worker in (killed, stopped):
+                    if worker.poll() is None:
+                        worker.kill()
+                        worker.wait()
+                engine.dispose()
+        assert [sandbox.count_by_reference("order", key) for key in keys] == [1, 1]
