@@ -11,11 +11,12 @@ import signal
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from rpa import queue
 from rpa.bots import sandbox_targets
@@ -51,15 +52,37 @@ class Worker:
     stop_event: threading.Event = field(default_factory=threading.Event)
 
     def run_once(self) -> Job | None:
-        """Claim and run one job; None when nothing was runnable."""
-        with transaction(self.engine) as session:
-            job = queue.claim(
+        """Claim and run the most urgent runnable job; None when nothing was runnable."""
+        return self._claim_and_run(
+            lambda session: queue.claim(
                 session,
                 worker_id=self.worker_id,
                 lease_seconds=self.lease_seconds,
                 kinds=frozenset(self.handlers),
             )
+        )
+
+    def run_job(self, job_id: str) -> Job | None:
+        """Claim and run one named job (a Celery task); None when it is not runnable now."""
+        return self._claim_and_run(
+            lambda session: queue.claim_job(
+                session, job_id, worker_id=self.worker_id, lease_seconds=self.lease_seconds
+            )
+        )
+
+    def _claim_and_run(self, claim: Callable[[Session], Job | None]) -> Job | None:
+        with transaction(self.engine) as session:
+            job = claim(session)
             if job is None:
+                return None
+            if job.kind not in self.handlers:
+                queue.fail(
+                    session,
+                    job.id,
+                    self.worker_id,
+                    error_class="review",
+                    message=f"no bot is installed for job kind {job.kind!r}",
+                )
                 return None
             attempt = JobAttempt(job_id=job.id, number=job.attempts, worker=self.worker_id)
             session.add(attempt)
@@ -135,12 +158,22 @@ def default_handlers(
     return BotRunner(pool, settings, engine or get_engine()).handlers()
 
 
-def run_worker(settings: Settings) -> None:
+def run_worker(
+    settings: Settings,
+    *,
+    on_claimed: Sequence[JobListener] = (),
+    on_settled: Sequence[JobListener] = (),
+) -> None:
     """Run ``worker_concurrency`` job threads over one browser pool until SIGINT or SIGTERM."""
     concurrency = settings.worker_concurrency
     pool = BrowserPool(sandbox_targets(settings), contexts_per_target=concurrency).start()
     try:
-        worker = Worker(handlers=default_handlers(pool, settings), lease_seconds=60.0)
+        worker = Worker(
+            handlers=default_handlers(pool, settings),
+            lease_seconds=60.0,
+            on_claimed=list(on_claimed),
+            on_settled=list(on_settled),
+        )
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: worker.stop_event.set())
         threads = [

@@ -66,7 +66,7 @@ def up(
     sandbox_process = _start_sandbox(settings) if sandbox else None
     try:
         _print_welcome(settings)
-        _serve_api(settings)
+        _serve_api(settings, run_worker=True)
     finally:
         if sandbox_process is not None:
             sandbox_process.terminate()
@@ -97,12 +97,19 @@ def sandbox() -> None:
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    celery: Annotated[
+        bool, typer.Option(help="Consume jobs from the Celery broker instead of polling the DB.")
+    ] = False,
+) -> None:
     """Run a job worker: takes queued jobs and carries them out with browser bots."""
     settings = _setup()
-    from rpa.worker import run_worker
+    from tandem import runtime
 
-    run_worker(settings)
+    if celery:
+        runtime.run_celery_worker(settings)
+    else:
+        runtime.run_worker_process(settings)
 
 
 @app.command("seed")
@@ -227,13 +234,17 @@ def _print_welcome(settings: Settings) -> None:
     console.print(table)
 
 
-def _serve_api(settings: Settings) -> None:
+def _serve_api(settings: Settings, *, run_worker: bool = False) -> None:
     import uvicorn
 
     from api import create_app
 
     uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False
+        create_app(settings, run_worker=run_worker),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
     )
 
 

@@ -33,9 +33,9 @@ def _office(choice: BackOfficeChoice, settings: Settings) -> object:
         from agents.demo import DemoBackOffice
 
         return DemoBackOffice(date.today())
-    from rpa.backoffice import SandboxBackOffice
+    from tandem.runtime import sandbox_backoffice
 
-    return SandboxBackOffice.from_settings(settings)
+    return sandbox_backoffice(settings)
 
 
 def _scope(engine: Engine) -> object:
