@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bot.models import Conversation
-from bot.replies import money
+from bot.replies import money, product_name
 from bot.transcript import append_message, record_event
 from rpa.models import Job
 from tandem.db import transaction
@@ -30,7 +30,7 @@ def result_text(job: Job, language: str) -> str:
             rma=facts.get("rma", ""),
             address=facts.get("address", ""),
             quantity=facts.get("quantity", ""),
-            name=facts.get("name", facts.get("sku", "")),
+            name=product_name(str(facts.get("sku", "")), language) if facts.get("sku") else "",
             invoice=facts.get("invoice_number", ""),
             link=facts.get("invoice_url", ""),
             reference=facts.get("document_id", facts.get("reference", "")),

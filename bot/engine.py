@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -15,25 +13,18 @@ from agents import ToolRegistry
 from bot.citations import public_link
 from bot.dialogue import DialogueState
 from bot.models import Conversation, Customer, Message
-from bot.replies import Citation
+from bot.replies import Citation, product_name
 from bot.schemas import BotMessageOut, TurnResult
 from bot.transcript import append_message, message_event, record_event
 from bot.turn import POLICY_ARTICLES, Turn
 from bot.understanding import Understanding
 from knowledge import Answer, Retriever
 from tandem.clock import today as clock_today
-from tandem.config import DEMO_DATA_DIR
 from tandem.errors import NotFound
 from tandem.logging import get_logger
 from tandem.security import token_hash
 
 log = get_logger(__name__)
-
-
-@lru_cache(maxsize=1)
-def _catalog_names() -> dict[str, dict[str, str]]:
-    catalog = json.loads((DEMO_DATA_DIR / "catalog.json").read_text("utf-8"))
-    return {p["sku"]: {"en": p["name"], **p.get("names", {})} for p in catalog}
 
 
 class ConversationEngine:
@@ -179,5 +170,4 @@ class ConversationEngine:
         return None
 
     def product_name(self, sku: str, language: str) -> str:
-        names = _catalog_names().get(sku, {})
-        return names.get(language) or names.get("en") or sku
+        return product_name(sku, language)

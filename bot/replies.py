@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date
 
 from agents.schemas import OrderView, ProductView
+from tandem.config import DEMO_DATA_DIR
 from tandem.i18n import t
 
 
@@ -33,6 +36,18 @@ class BotReply:
             "citations": [{"title": c.title, "source": c.source} for c in self.citations],
             "quick_replies": list(self.quick_replies),
         }
+
+
+@lru_cache(maxsize=1)
+def _catalog_names() -> dict[str, dict[str, str]]:
+    catalog = json.loads((DEMO_DATA_DIR / "catalog.json").read_text("utf-8"))
+    return {p["sku"]: {"en": p["name"], **p.get("names", {})} for p in catalog}
+
+
+def product_name(sku: str, language: str) -> str:
+    """The catalogue name of ``sku`` in ``language`` (English, then the SKU, when missing)."""
+    names = _catalog_names().get(sku, {})
+    return names.get(language) or names.get("en") or sku
 
 
 def money(cents: int) -> str:

@@ -463,14 +463,23 @@ class Turn:
         if flow.intent in {"cancel_order", "return_item", "change_address"}:
             order = self._order(outcome)
             sku = flow.slots.get("sku")
-            item = next((f"{line.quantity} × {line.name}" for line in order.lines if line.sku == sku), None)
+            name_of = self.engine.product_name
+            items = items_text(order, self.language, name_of)
+            item = next(
+                (
+                    f"{line.quantity} × {name_of(line.sku, self.language)}"
+                    for line in order.lines
+                    if line.sku == sku
+                ),
+                None,
+            )
             self.say(
                 f"confirm.{flow.intent}",
                 quick=quick,
                 order_id=order.order_id,
-                items=items_text(order),
+                items=items,
                 total=money(order.total_cents),
-                item=item or items_text(order),
+                item=item or items,
                 address=flow.slots.get("address", ""),
             )
         else:

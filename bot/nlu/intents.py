@@ -15,7 +15,9 @@ __all__ = ["DEFAULT_INTENTS_FILE", "IntentCatalogue", "IntentSpec", "SlotSpec", 
 
 DEFAULT_INTENTS_FILE = Path(__file__).with_name("intents.yaml")
 
-SlotType = Literal["order_id", "sku", "quantity", "email", "phone", "address", "tax_id", "doc_type", "text"]
+SlotType = Literal[
+    "order_id", "sku", "quantity", "email", "phone", "address", "tax_id", "doc_type", "return_reason", "text"
+]
 
 
 class SlotSpec(BaseModel):

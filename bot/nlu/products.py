@@ -29,6 +29,8 @@ _STOP = frozenset(
     مع من في بال ال لتر سم م قطع زوج
     با و از برای لیتری متری سانتی متر میلی امپر عددی بسته لنگه دو""".split()
 )
+# How far below its closest catalogue form a word may still match another product's name word.
+_CLOSEST = 0.02
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
 
 
@@ -107,6 +109,12 @@ def _common_prefix(a: str, b: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class _Word:
+    weight: float
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
 class _Fit:
     score: float
     recall: float
@@ -133,20 +141,27 @@ class ProductMatcher:
         raw = json.loads((path or DEMO_DATA_DIR / "catalog.json").read_text(encoding="utf-8"))
         return cls(CatalogProduct(p["sku"], {"en": p["name"], **p.get("names", {})}) for p in raw)
 
-    def _explained(self, words: Sequence[str]) -> dict[str, float]:
-        """Message words that name some product, weighted by how specific the best such name word is."""
-        weights: dict[str, float] = {}
+    def _explained(self, words: Sequence[str]) -> dict[str, _Word]:
+        """Message words that name some product: the specificity and similarity of their closest name word."""
+        explained: dict[str, _Word] = {}
         for word in words:
             best = max(((_similarity(word, t), w) for t, w in self._idf.items()), default=(0.0, 0.0))
             if best[0] >= 0.8:
-                weights[word] = best[1]
-        return weights
+                explained[word] = _Word(weight=best[1], similarity=best[0])
+        return explained
 
-    def _fit(self, sku: str, words: dict[str, float]) -> _Fit:
+    def _fit(self, sku: str, explained: dict[str, _Word]) -> _Fit:
         """F1 of how much of a product name the message covers and how much of the message it explains."""
         variants = self._variants[sku]
         names = {t for v in variants for t in v}
-        sims = {word: max(_similarity(word, t) for t in names) for word in words}
+        # A word counts for the products whose names hold its closest form: "ręczniki" is a towel
+        # ("ręczników"), not a hand blender ("ręczny"), though both share the stem "ręczn".
+        sims = {
+            word: sim if sim >= seen.similarity - _CLOSEST else 0.0
+            for word, seen in explained.items()
+            for sim in [max(_similarity(word, t) for t in names)]
+        }
+        words = {word: seen.weight for word, seen in explained.items()}
         explains = frozenset(word for word, sim in sims.items() if sim >= 0.8)
         precision = sum(words[w] * sims[w] for w in explains) / sum(words.values())
         best, best_recall = 0.0, 0.0
@@ -154,7 +169,9 @@ class ProductMatcher:
             weight = sum(self._idf[t] for t in variant)
             if not weight:
                 continue
-            covered = sum(self._idf[t] * max((_similarity(w, t) for w in words), default=0) for t in variant)
+            covered = sum(
+                self._idf[t] * max((_similarity(w, t) for w in words if sims[w]), default=0) for t in variant
+            )
             recall = covered / weight
             if precision + recall and 2 * precision * recall / (precision + recall) > best:
                 best, best_recall = 2 * precision * recall / (precision + recall), recall

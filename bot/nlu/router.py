@@ -10,13 +10,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bot.nlu.calibration import Cutoffs, Probabilities, choose_cutoffs, mix, translation_folds
 from bot.nlu.encoder import E5QueryEncoder, QueryEncoder, Vectors
-from bot.nlu.head import Labels, SoftmaxHead, fit_temperature, softmax
+from bot.nlu.head import Labels, Matrix, SoftmaxHead, fit_temperature, softmax
 from bot.nlu.intents import IntentCatalogue, load_intents
 from bot.nlu.language import detect_language
 from bot.nlu.normalize import normalize
 from bot.nlu.products import ProductMatcher
-from bot.nlu.rules import rule_boosts
+from bot.nlu.rules import Evidence, quick_reply_intent, rule_boosts
 from bot.nlu.slots import extract_slots
 from bot.schemas import Language, StructuredIntent
 from tandem.config import get_settings
@@ -28,10 +29,12 @@ log = logging.getLogger(__name__)
 OUT_OF_SCOPE = "out_of_scope"
 # Slots any intent may carry: the dialogue verifies the customer with them.
 _ALWAYS_KEPT = ("email", "phone")
-_INDEX_VERSION = 1
+_INDEX_VERSION = 2
 _NEIGHBOURS = 3
 # E5 cosine similarities live in a narrow band (~0.7–0.95), so the neighbour softmax must be sharp.
 _NEIGHBOUR_TEMPERATURE = 0.02
+# A product name matched at least this well (F1 of the matcher) is evidence of an in-scope message.
+_PRODUCT_EVIDENCE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,11 @@ class IntentScore:
 
 
 class IntentRouter:
-    """Classifies a message into the catalogue's intents; below ``threshold`` it is out of scope."""
+    """Classifies a message into the catalogue's intents; an unsure best guess is out of scope.
+
+    The out-of-scope cut-offs (``threshold`` and ``margin``) are chosen by cross-validation on the
+    intent file's own examples unless given.
+    """
 
     def __init__(
         self,
@@ -52,23 +59,26 @@ class IntentRouter:
         encoder: QueryEncoder | None = None,
         products: ProductMatcher | None = None,
         cache_dir: Path | None = None,
-        threshold: float = 0.4,
-        neighbour_weight: float = 0.5,
+        threshold: float | None = None,
+        margin: float | None = None,
+        neighbour_weight: float | None = None,
         folds: int = 5,
     ) -> None:
         self.intents = intents or load_intents()
         self.encoder = encoder or E5QueryEncoder()
         self.products = products if products is not None else ProductMatcher.from_catalog()
-        self.threshold = threshold
-        self.neighbour_weight = neighbour_weight
         self.names = self.intents.names
         self._oos = self.names.index(OUT_OF_SCOPE)
         examples = self.intents.examples()
         self.labels: Labels = np.array([self.names.index(name) for name, _, _ in examples], dtype=np.int64)
         self.examples = [normalize(text) for _, _, text in examples]
+        self._folds = translation_folds(examples, folds)
         cache = (cache_dir or get_settings().data_dir / "nlu") / self._cache_name()
         self.vectors = self._example_vectors(cache)
-        self.head = self._trained_head(cache.with_suffix(".head.npz"), folds)
+        self.head, cutoffs = self._trained_head(cache.with_suffix(".head.npz"))
+        self.neighbour_weight = cutoffs.neighbour_weight if neighbour_weight is None else neighbour_weight
+        self.threshold = cutoffs.threshold if threshold is None else threshold
+        self.margin = cutoffs.margin if margin is None else margin
 
     def _cache_name(self) -> str:
         return f"intent-index-v{_INDEX_VERSION}-{self.encoder.name}-{self.intents.digest[:16]}.npz"
@@ -85,27 +95,23 @@ class IntentRouter:
         np.savez(cache, vectors=vectors)
         return vectors
 
-    def _trained_head(self, cache: Path, folds: int) -> SoftmaxHead:
-        """Train the head; its temperature comes from out-of-fold logits so confidences are honest."""
+    def _trained_head(self, cache: Path) -> tuple[SoftmaxHead, Cutoffs]:
+        """Train the head; temperature and cut-offs come from out-of-fold predictions, so they are honest."""
         if cache.exists():
             with np.load(cache) as stored:
-                head = SoftmaxHead(
-                    stored["weights"],
-                    stored["bias"],
-                    stored["mean"],
-                    stored["scale"],
-                    float(stored["temperature"]),
-                )
-            return head
+                weights, bias, mean, scale = (stored[k] for k in ("weights", "bias", "mean", "scale"))
+                head = SoftmaxHead(weights, bias, mean, scale, float(stored["temperature"]))
+                stored_cutoffs = (float(stored[k]) for k in ("neighbour_weight", "threshold", "margin"))
+                return head, Cutoffs(*stored_cutoffs)
         classes = len(self.names)
         head = SoftmaxHead.fit(self.vectors, self.labels, classes)
         held_out = np.zeros((len(self.labels), classes), dtype=np.float32)
-        fold_of = np.arange(len(self.labels)) % folds
-        for fold in range(folds):
-            train, test = fold_of != fold, fold_of == fold
+        for fold in np.unique(self._folds):
+            train, test = self._folds != fold, self._folds == fold
             part = SoftmaxHead.fit(self.vectors[train], self.labels[train], classes)
             held_out[test] = part.logits(self.vectors[test])
         head.temperature = fit_temperature(held_out, self.labels)
+        cutoffs = choose_cutoffs(*self._out_of_fold(held_out, head.temperature), self.labels, self._oos)
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.savez(
             cache,
@@ -114,8 +120,23 @@ class IntentRouter:
             mean=head.mean,
             scale=head.scale,
             temperature=np.float32(head.temperature),
+            neighbour_weight=np.float64(cutoffs.neighbour_weight),
+            threshold=np.float64(cutoffs.threshold),
+            margin=np.float64(cutoffs.margin),
         )
-        return head
+        return head, cutoffs
+
+    def _out_of_fold(
+        self, logits: Matrix, temperature: float
+    ) -> tuple[Probabilities, Probabilities, Probabilities]:
+        """Each example's head and neighbour probabilities from the other folds, and its rule boosts."""
+        head = softmax(logits, temperature).astype(np.float64)
+        neighbours = np.zeros_like(head)
+        boosts = np.ones_like(head)
+        for i, (text, vector) in enumerate(zip(self.examples, self.vectors, strict=True)):
+            neighbours[i] = self._neighbour_probabilities(vector, self._folds != self._folds[i])
+            boosts[i] = self._boosts(text)
+        return head, neighbours, boosts
 
     def embed(self, text: str) -> Vectors:
         """The query vector of one message, shape (dim,)."""
@@ -124,27 +145,46 @@ class IntentRouter:
 
     def scores(self, text: str, vector: Vectors | None = None) -> list[IntentScore]:
         """Every intent with its probability (head + rules), best first."""
+        quick = quick_reply_intent(text)
+        if quick is not None and quick in self.names:
+            return [IntentScore(quick, 1.0), *(IntentScore(n, 0.0) for n in self.names if n != quick)]
         vector = self.embed(text) if vector is None else vector
-        probs = self.head.probabilities(vector[None, :])[0].astype(np.float64)
-        if self.neighbour_weight:
-            neighbours = self._neighbour_probabilities(vector)
-            probs = (1 - self.neighbour_weight) * probs + self.neighbour_weight * neighbours
-        for name, factor in rule_boosts(text).items():
-            if name in self.names:
-                probs[self.names.index(name)] *= factor
-        probs /= probs.sum()
+        head = self.head.probabilities(vector[None, :])[0].astype(np.float64)
+        probs = self._combined(text, head, self._neighbour_probabilities(vector))
         order = np.argsort(-probs, kind="stable")
         return [IntentScore(self.names[i], round(float(probs[i]), 4)) for i in order]
 
-    def _neighbour_probabilities(self, vector: Vectors) -> npt.NDArray[np.float64]:
+    def _combined(self, text: str, head: Probabilities, neighbours: Probabilities) -> Probabilities:
+        """Head and neighbour probabilities mixed, then the rules' multipliers, renormalised."""
+        return mix(head, neighbours, self._boosts(text), self.neighbour_weight)
+
+    def _boosts(self, text: str) -> Probabilities:
+        """The rules' multiplier of every intent (1 where no rule fires)."""
+        factors = np.ones(len(self.names), dtype=np.float64)
+        for name, factor in rule_boosts(text, self.evidence(text)).items():
+            if name in self.names:
+                factors[self.names.index(name)] = factor
+        return factors
+
+    def evidence(self, text: str) -> Evidence:
+        """Order ids, SKUs and catalogue product names in ``text`` (what the rules condition on)."""
+        names_product = bool(self.products.candidates(text, limit=1, minimum=_PRODUCT_EVIDENCE))
+        return Evidence.of(text, product=names_product)
+
+    def _neighbour_probabilities(
+        self, vector: Vectors, among: npt.NDArray[np.bool_] | None = None
+    ) -> Probabilities:
         """Softmax over each intent's mean similarity to its 3 nearest examples (robust to odd ones)."""
         similarities = self.vectors @ vector
+        labels = self.labels
+        if among is not None:
+            similarities, labels = similarities[among], labels[among]
         per_intent = np.array(
-            [np.sort(similarities[self.labels == i])[-_NEIGHBOURS:].mean() for i in range(len(self.names))]
+            [np.sort(similarities[labels == i])[-_NEIGHBOURS:].mean() for i in range(len(self.names))]
         )
-        probs: npt.NDArray[np.float64] = softmax(
-            per_intent[None, :].astype(np.float32), _NEIGHBOUR_TEMPERATURE
-        )[0].astype(np.float64)
+        probs: Probabilities = softmax(per_intent[None, :].astype(np.float32), _NEIGHBOUR_TEMPERATURE)[
+            0
+        ].astype(np.float64)
         return probs
 
     def top(self, text: str, k: int = 3, vector: Vectors | None = None) -> list[IntentScore]:
@@ -152,12 +192,14 @@ class IntentRouter:
         return self.scores(text, vector)[:k]
 
     def decide(self, ranked: list[IntentScore]) -> IntentScore:
-        """The winning intent, or out_of_scope when the best in-scope intent is not sure enough."""
+        """The winner, or out_of_scope when the best in-scope intent is neither sure nor clearly ahead."""
         best = ranked[0]
-        if best.name != OUT_OF_SCOPE and best.confidence < self.threshold:
-            oos = next(s.confidence for s in ranked if s.name == OUT_OF_SCOPE)
-            return IntentScore(OUT_OF_SCOPE, round(max(oos, 1 - best.confidence), 4))
-        return best
+        if best.name == OUT_OF_SCOPE or best.confidence >= self.threshold:
+            return best
+        if len(ranked) > 1 and best.confidence - ranked[1].confidence >= self.margin:
+            return best
+        oos = next(s.confidence for s in ranked if s.name == OUT_OF_SCOPE)
+        return IntentScore(OUT_OF_SCOPE, round(max(oos, 1 - best.confidence), 4))
 
     def classify(
         self, text: str, language: str | None = None, *, vector: Vectors | None = None

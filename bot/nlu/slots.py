@@ -16,6 +16,7 @@ __all__ = [
     "extract_order_id",
     "extract_phone",
     "extract_quantity",
+    "extract_return_reason",
     "extract_sku",
     "extract_slots",
     "extract_tax_id",
@@ -68,6 +69,41 @@ _DOC_TYPES: dict[str, str] = {
     "other": "document|file|attachment|pdf|receipt|dokument|plik|zalacznik|hati|faili|risiti|"
     "مستند|ملف|وثيقة|ايصال|سند|مدرک|فایل|رسید",
 }
+# Return reasons of the back office, most specific first: "arrived broken" is damage, "stopped
+# working" a defect, "not what I ordered" the wrong item.
+_RETURN_REASONS: dict[str, str] = {
+    "wrong_item": r"wrong (item|product|one|size|colou?r|model)|not what i ordered|sent me the wrong|"
+    r"different item|"
+    r"zł[ay] (produkt|towar|rozmiar|kolor|model)|nie to,? co zamawia|inny produkt|przysłali inn|"
+    r"si (kitu|bidhaa) niliyoagiza|mmenitumia (kitu|bidhaa) (kingine|nyingine)|bidhaa (isiyo|si) sahihi|"
+    r"kimekosewa|imekosewa|"
+    r"غلط|خطأ|مش اللي طلبت|مو اللي طلبت|ليس ما طلبت|منتج ثاني|منتج تاني|غير اللي طلبت|"
+    r"اشتباه|اشتباهی|چیزی که سفارش دادم نیست|یه چیز دیگه",
+    "damaged": r"damaged|broken|cracked|dented|scratched|smashed|shattered|arrived broken|"
+    r"uszkodzon|zniszczon|pęknięt|pekniet|potłuczon|rozbit|porysowan|wgniecion|"
+    r"vunjika|imeharibika ikifika|imepasuka|imekwaruzwa|"
+    r"مكسور|مكسوره|انكسر|مخدوش|مطعوج|متكسر|مشعور|"
+    r"شکسته|ترک|خط افتاده|خط‌افتاده|قر شده|آسیب دیده|له شده",
+    "defective": r"doesn['’]?t work|does not work|not working|stopped working|defective|faulty|"
+    r"won['’]?t turn on|"
+    r"dead on arrival|broke down|"
+    r"nie działa|nie dziala|przestał działać|przestal dzialac|wadliw|zepsut|nie włącza|"
+    r"haifanyi kazi|haifanyi|haiwaki|imeharibika|ina hitilafu|mbovu|"
+    r"ما يشتغل|ما بيشتغل|مش شغال|مابيشتغلش|لا يعمل|خربان|خرب|معطل|عطلان|"
+    r"کار نمیکنه|کار نمی‌کنه|کار نمی کند|خراب|روشن نمیشه|معیوب",
+    "not_as_described": r"not as described|not like the (photo|picture|description)|doesn['’]?t match|"
+    r"looks different|"
+    r"not what (it|was) (said|described|shown)|nie jak na zdjęciu|nie jak na zdjeciu|inn[ey] niż na zdjęciu|"
+    r"niezgodn|nie takie jak|sio? kama (kwenye|ilivyo)|tofauti na picha|haifanani|"
+    r"مش زي الصورة|مو زي الصورة|مختلف عن الصورة|غير مطابق|مو مثل الوصف|"
+    r"شبیه عکس نبود|شبیه عکس نیست|با توضیحات فرق|با عکس فرق|مطابق توضیحات نیست",
+    "changed_mind": r"changed my mind|don['’]?t (need|want) it|no longer need|don['’]?t like|didn['’]?t like|"
+    r"rozmyślił|rozmyslil|zmieniłem zdanie|zmienilam zdanie|nie podoba|już nie potrzebuj|juz nie potrzebuj|"
+    r"nimebadili (mawazo|nia)|sikipendi|siipendi|sihitaji tena|"
+    r"غيرت رأيي|غيرت رايي|ما عجبني|ماعجبني|مش عاجبني|ما أحتاجه|ما عدت أحتاج|"
+    r"پشیمون|پشیمان|نظرم عوض شد|خوشم نیومد|دیگه لازمش ندارم",
+}
+_REASON_PATTERNS = {reason: re.compile(fold(pattern)) for reason, pattern in _RETURN_REASONS.items()}
 _DOC_PATTERNS = {
     kind: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(fold(w)) for w in words.split("|")) + r")")
     for kind, words in _DOC_TYPES.items()
@@ -160,6 +196,15 @@ def extract_doc_type(text: str) -> str | None:
     return None
 
 
+def extract_return_reason(text: str) -> str | None:
+    """``damaged``, ``defective``, ``wrong_item``, ``not_as_described`` or ``changed_mind`` from its words."""
+    folded = fold(text)
+    for reason, pattern in _REASON_PATTERNS.items():
+        if pattern.search(folded):
+            return reason
+    return None
+
+
 def extract_slots(text: str, products: ProductMatcher | None = None) -> dict[str, Any]:
     """Every slot value found in ``text``; product names resolve to ``sku`` or ``sku_candidates``."""
     slots: dict[str, Any] = {}
@@ -172,6 +217,7 @@ def extract_slots(text: str, products: ProductMatcher | None = None) -> dict[str
         "address": extract_address,
         "tax_id": extract_tax_id,
         "doc_type": extract_doc_type,
+        "reason": extract_return_reason,
     }
     for name, extractor in extractors.items():
         value = extractor(text)

@@ -157,11 +157,18 @@ class SandboxErpBot(Bot):
 
     async def cancel_order(self, job: CancelOrder, key: str) -> dict[str, Any]:
         """Cancel an open order, noting ``key`` in the cancellation."""
-        result = {"order_id": job.order_id, "status": "cancelled", "reference": key}
         async with self.step("open the order"):
             await self.open(f"/erp/orders/{quote(job.order_id)}")
-            status = (await self.testids())["order-status"]
+            shown = await self.testids()
+            status = shown["order-status"]
             history = await self.rows("history-row")
+        # The refund is the order's total (P2): the customer's message states it.
+        result = {
+            "order_id": job.order_id,
+            "status": "cancelled",
+            "reference": key,
+            "total_cents": cents(shown["order-total"]),
+        }
         if status == "cancelled" and any(_note(key) in " ".join(row.cells) for row in history):
             return {**result, "existing": True}
         page = self.page
