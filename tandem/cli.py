@@ -203,8 +203,19 @@ def _ingest_help_centre(settings: Settings) -> None:
     print_report(KnowledgeBase(settings).ingest([str(help_centre)], console=console), console)
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when ``tandem up`` ends, however it ends (Linux)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass  # not Linux: the parent's finally block still stops the sandbox
+
+
 def _start_sandbox(settings: Settings) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen([sys.executable, "-m", "rpa.sandbox"])
+    process = subprocess.Popen([sys.executable, "-m", "rpa.sandbox"], preexec_fn=_die_with_parent)
     url = settings.resolved_sandbox_url + "/healthz"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
