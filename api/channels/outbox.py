@@ -97,7 +97,7 @@ def _load(session: Session, row_id: int) -> Delivery | None:
     ).one_or_none()
     if row is None:
         return None
-    outbound, message, conversation = row.tuple()
+    outbound, message, conversation = row
     return Delivery(
         outbound_id=outbound.id,
         attempts=outbound.attempts,
