@@ -261,7 +261,11 @@ def main() -> None:
     report = evaluate_heldout(router, load_eval())
     print(f"Intent router: {len(router.examples)} examples, {len(router.names)} intents")
     print(f"  index build (embed + train + calibrate): {build_s:.1f} s; from the cache: {warm_s:.2f} s")
-    print(f"  temperature {router.head.temperature:.2f}, out-of-scope threshold {router.threshold:.2f}")
+    print(
+        f"  temperature {router.head.temperature:.2f}; cut-offs from cross-validation on the examples: "
+        f"neighbour weight {router.neighbour_weight:.2f}, out-of-scope threshold {router.threshold:.3f}, "
+        f"margin {router.margin:.2f}"
+    )
     print(f"\nHeld-out set ({report['n']} messages): accuracy {report['accuracy'] * 100:.1f}%")
     print("  per language: " + "  ".join(f"{k} {v * 100:.1f}" for k, v in report["per_language"].items()))
     print("  per intent:")

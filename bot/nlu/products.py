@@ -31,6 +31,7 @@ _STOP = frozenset(
 )
 # How far below its closest catalogue form a word may still match another product's name word.
 _CLOSEST = 0.02
+_CLOSEST_CACHE = 50_000
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
 
 
@@ -134,6 +135,8 @@ class ProductMatcher:
                 counts[token] = counts.get(token, 0) + 1
         total = len(self.products)
         self._idf = {t: math.log(1 + total / n) for t, n in counts.items()}
+        # Each message word's closest catalogue word, remembered: customers reuse their words.
+        self._closest: dict[str, _Word] = {}
 
     @classmethod
     def from_catalog(cls, path: Path | None = None) -> ProductMatcher:
@@ -145,9 +148,14 @@ class ProductMatcher:
         """Message words that name some product: the specificity and similarity of their closest name word."""
         explained: dict[str, _Word] = {}
         for word in words:
-            best = max(((_similarity(word, t), w) for t, w in self._idf.items()), default=(0.0, 0.0))
-            if best[0] >= 0.8:
-                explained[word] = _Word(weight=best[1], similarity=best[0])
+            closest = self._closest.get(word)
+            if closest is None:
+                if len(self._closest) > _CLOSEST_CACHE:
+                    self._closest.clear()
+                best = max(((_similarity(word, t), w) for t, w in self._idf.items()), default=(0.0, 0.0))
+                closest = self._closest[word] = _Word(weight=best[1], similarity=best[0])
+            if closest.similarity >= 0.8:
+                explained[word] = closest
         return explained
 
     def _fit(self, sku: str, explained: dict[str, _Word]) -> _Fit:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from bot.nlu.calibration import Cutoffs, Probabilities, choose_cutoffs, mix, translation_folds
 from bot.nlu.encoder import E5QueryEncoder, QueryEncoder, Vectors
@@ -131,11 +130,12 @@ class IntentRouter:
     ) -> tuple[Probabilities, Probabilities, Probabilities]:
         """Each example's head and neighbour probabilities from the other folds, and its rule boosts."""
         head = softmax(logits, temperature).astype(np.float64)
+        similarities = self.vectors @ self.vectors.T
         neighbours = np.zeros_like(head)
-        boosts = np.ones_like(head)
-        for i, (text, vector) in enumerate(zip(self.examples, self.vectors, strict=True)):
-            neighbours[i] = self._neighbour_probabilities(vector, self._folds != self._folds[i])
-            boosts[i] = self._boosts(text)
+        for fold in np.unique(self._folds):
+            test, train = self._folds == fold, self._folds != fold
+            neighbours[test] = self._neighbour_softmax(similarities[test][:, train], self.labels[train])
+        boosts = np.stack([self._boosts(text) for text in self.examples])
         return head, neighbours, boosts
 
     def embed(self, text: str) -> Vectors:
@@ -171,20 +171,22 @@ class IntentRouter:
         names_product = bool(self.products.candidates(text, limit=1, minimum=_PRODUCT_EVIDENCE))
         return Evidence.of(text, product=names_product)
 
-    def _neighbour_probabilities(
-        self, vector: Vectors, among: npt.NDArray[np.bool_] | None = None
-    ) -> Probabilities:
+    def _neighbour_probabilities(self, vector: Vectors) -> Probabilities:
         """Softmax over each intent's mean similarity to its 3 nearest examples (robust to odd ones)."""
-        similarities = self.vectors @ vector
-        labels = self.labels
-        if among is not None:
-            similarities, labels = similarities[among], labels[among]
-        per_intent = np.array(
-            [np.sort(similarities[labels == i])[-_NEIGHBOURS:].mean() for i in range(len(self.names))]
+        probs: Probabilities = self._neighbour_softmax((self.vectors @ vector)[None, :], self.labels)[0]
+        return probs
+
+    def _neighbour_softmax(self, similarities: Matrix, labels: Labels) -> Probabilities:
+        """Rows of example similarities (columns labelled ``labels``) → neighbour probabilities."""
+        per_intent = np.stack(
+            [
+                np.sort(similarities[:, labels == i], axis=1)[:, -_NEIGHBOURS:].mean(axis=1)
+                for i in range(len(self.names))
+            ],
+            axis=1,
         )
-        probs: Probabilities = softmax(per_intent[None, :].astype(np.float32), _NEIGHBOUR_TEMPERATURE)[
-            0
-        ].astype(np.float64)
+        scaled = softmax(per_intent.astype(np.float32), _NEIGHBOUR_TEMPERATURE)
+        probs: Probabilities = scaled.astype(np.float64)
         return probs
 
     def top(self, text: str, k: int = 3, vector: Vectors | None = None) -> list[IntentScore]:

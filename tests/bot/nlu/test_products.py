@@ -29,6 +29,9 @@ class TestProductMatcher:
             ("power bank 20000", "BH-1006"),
             ("smart wi-fi plug", "BH-1007"),
             ("I want two of the toasters", "BH-1015"),
+            ("ręczniki", "BH-1039"),
+            ("chcę kupić reczniki", "BH-1039"),
+            ("blender ręczny", "BH-1014"),
         ],
     )
     def test_resolves_clear_names_in_every_language(

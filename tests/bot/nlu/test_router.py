@@ -8,6 +8,7 @@ import yaml
 from bot.nlu import IntentRouter, load_intents
 from bot.nlu.normalize import fold
 from bot.schemas import INTENTS, SUPPORTED_LANGUAGES
+from tandem.i18n import t
 from tests.bot.nlu.conftest import CACHE_DIR
 
 EVAL_FILE = Path(__file__).resolve().parents[3] / "bench" / "data" / "intent_eval.yaml"
@@ -20,7 +21,7 @@ class TestIntentFile:
         assert sorted(catalogue.names) == sorted(INTENTS)
         for intent in catalogue.intents:
             for language in SUPPORTED_LANGUAGES:
-                assert 12 <= len(intent.examples[language]) <= 25, (intent.name, language)
+                assert 12 <= len(intent.examples[language]) <= 30, (intent.name, language)
 
     def test_required_slots_follow_the_contract(self) -> None:
         catalogue = load_intents()
@@ -96,6 +97,36 @@ class TestIntentRouter:
         again = IntentRouter(products=router.products, encoder=router.encoder, cache_dir=tmp_path)
         text = "gdzie jest moja paczka"
         assert again.scores(text) == router.scores(text)
+
+    @pytest.mark.parametrize("language", ["en", "ar", "fa", "sw", "pl"])
+    def test_quick_reply_label_asks_for_a_person(self, router: IntentRouter, language: str) -> None:
+        result = router.classify(t("quick.human", language), language)
+        assert result.name == "human_agent"
+        assert result.confidence == 1.0
+
+    @pytest.mark.parametrize(
+        ("text", "language", "intent"),
+        [
+            ("has order 10040 left the warehouse yet", "en", "order_status"),
+            ("oda 10031 imeshatumwa?", "sw", "order_status"),
+            ("nitumieni ankara ya oda yangu", "sw", "request_invoice"),
+            ("zmieńcie adres dostawy zamówienia 10025", "pl", "change_address"),
+        ],
+    )
+    def test_rules_carry_clear_requests(
+        self, router: IntentRouter, text: str, language: str, intent: str
+    ) -> None:
+        assert router.classify(text, language).name == intent
+
+    def test_return_reason_is_a_slot(self, router: IntentRouter) -> None:
+        result = router.classify("the kettle from SO-10019 arrived broken, I want to return it", "en")
+        assert result.name == "return_item"
+        assert result.slots["reason"] == "damaged"
+        assert result.slots["order_id"] == "SO-10019"
+
+    def test_cutoffs_come_from_cross_validation(self, router: IntentRouter) -> None:
+        assert 0.2 <= router.threshold <= 0.6
+        assert 0.0 < router.neighbour_weight < 1.0
 
     def test_language_is_detected_when_not_given(self, router: IntentRouter) -> None:
         assert router.classify("oda yangu iko wapi?").language == "sw"

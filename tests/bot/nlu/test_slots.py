@@ -10,6 +10,7 @@ from bot.nlu.slots import (
     extract_order_id,
     extract_phone,
     extract_quantity,
+    extract_return_reason,
     extract_sku,
     extract_tax_id,
 )
@@ -145,3 +146,35 @@ class TestExtractSlots:
         slots = extract_slots("غير العنوان إلى شارع محمد محمود 15، القاهرة", products)
         assert "sku" not in slots
         assert "sku_candidates" not in slots
+
+
+@pytest.mark.unit
+class TestReturnReason:
+    @pytest.mark.parametrize(
+        ("text", "reason"),
+        [
+            ("the lamp arrived broken", "damaged"),
+            ("regał przyszedł z pękniętą półką", "damaged"),
+            ("المنتج وصل مكسور", "damaged"),
+            ("kabati limefika na ubao umevunjika", "damaged"),
+            ("it stopped working after a day", "defective"),
+            ("czajnik nie działa", "defective"),
+            ("الخلاط ما يشتغل", "defective"),
+            ("قهوه‌ساز کار نمیکنه", "defective"),
+            ("blenda haifanyi kazi", "defective"),
+            ("you sent me the wrong item", "wrong_item"),
+            ("wysłaliście zły kolor", "wrong_item"),
+            ("وصلني منتج غلط", "wrong_item"),
+            ("not as described, the colour is off", "not_as_described"),
+            ("kioo sio kama kwenye picha", "not_as_described"),
+            ("آینه شبیه عکس نبود", "not_as_described"),
+            ("I changed my mind", "changed_mind"),
+            ("rozmyśliłam się", "changed_mind"),
+            ("nimebadili mawazo", "changed_mind"),
+            ("غيرت رأيي", "changed_mind"),
+            ("پشیمون شدم", "changed_mind"),
+            ("I want to return SO-10012", None),
+        ],
+    )
+    def test_reason_in_five_languages(self, text: str, reason: str | None) -> None:
+        assert extract_return_reason(text) == reason
