@@ -30,12 +30,13 @@ def record_delivery(session: Session, channel: str, delivery_id: str) -> bool:
 
 
 def current_conversation(session: Session, channel: str, channel_ref: str) -> Conversation | None:
-    """The chat's latest unresolved conversation, locked for this turn."""
+    """The chat's latest conversation not closed by an agent, locked for this turn."""
     conversation_id = session.scalar(
         select(Conversation.id)
         .where(
             Conversation.channel == channel,
             Conversation.channel_ref == channel_ref,
+            Conversation.status != "closed",
             Conversation.resolution.is_(None),
         )
         .order_by(Conversation.created_at.desc())
