@@ -65,6 +65,12 @@ class ToolRegistry:
         tool = self.get(name)
         return tool.run(ctx, self.parse(name, raw), self.office)
 
+    def precheck(self, name: str, ctx: ToolContext, order_id: str) -> ToolOutcome:
+        """Authorization and policy on the order alone, before asking for the other slots."""
+        tool = self.get(name)
+        args = tool.input_model.model_construct(None, order_id=order_id)  # type: ignore[call-arg]
+        return tool.check(ctx, args, self.office)
+
     def submit(
         self, session: Session, name: str, ctx: ToolContext, raw: dict[str, Any], *, turn: str
     ) -> tuple[ToolOutcome, Job | None]:

@@ -28,6 +28,7 @@ class DialogueState(BaseModel):
     language: str | None = None
     flow: Flow | None = None
     misunderstood: int = 0
+    offered_handoff: bool = False
     turns: int = 0
 
 

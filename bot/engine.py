@@ -104,7 +104,12 @@ class ConversationEngine:
         record_event(session, conversation.id, "message", message_event(inbound))
         state = DialogueState.model_validate(conversation.state or {})
         state.turns += 1
-        language = self.understanding.language(text, state.language or conversation.locale)
+        previous = state.language or conversation.locale
+        awaiting = state.flow.awaiting if state.flow else None
+        if previous and awaiting in {"slot:address", "slot:order_id", "slot:verify_order_id", "verification"}:
+            language = previous  # an address, order id or e-mail says nothing about the language
+        else:
+            language = self.understanding.language(text, previous)
         state.language = conversation.language = inbound.language = language
         turn = Turn(self, session, conversation, state, language, inbound.id)
         if conversation.status == "bot":

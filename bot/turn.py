@@ -81,6 +81,10 @@ class Turn:
     # -- entry -------------------------------------------------------------------------
 
     def run(self, text: str, attachment: dict[str, str] | None) -> None:
+        offered, self.state.offered_handoff = self.state.offered_handoff, False
+        if offered and is_yes(text):
+            self.hand_off("customer_request")
+            return
         flow = self.state.flow
         if flow is not None and is_drop(text):
             self.state.flow = None
@@ -163,6 +167,7 @@ class Turn:
         else:
             self.say(key or "not_understood.reply")
         if self.state.misunderstood >= HANDOFF_AFTER_MISUNDERSTANDINGS:
+            self.state.offered_handoff = True
             self.say("handoff.offer", quick=[t("quick.human", self.language)])
 
     def hand_off(self, reason: str) -> None:
@@ -181,7 +186,7 @@ class Turn:
         if awaiting == "confirmation":
             return self._confirmation(flow, text, slots)
         if awaiting == "verification":
-            return self._verification(flow, slots)
+            return self._verification(flow, slots, text)
         if awaiting.startswith("slot:"):
             return self._fill_slot(flow, awaiting.removeprefix("slot:"), text, slots)
         if awaiting == "choice:sku":
@@ -193,14 +198,14 @@ class Turn:
         if slot in {"order_id", "verify_order_id"}:
             value = slots.get("order_id")
         elif slot == "address":
-            value = slots.get("address") or (text.strip() if len(text.strip()) >= 5 else None)
+            value = slots.get("address") or self._address_like(text)
         elif slot == "sku":
             return self._resolve_product(flow, text, slots)
         elif slot == "doc_type":
             value = slots.get("doc_type") or self._doc_type_from_label(text)
         if value is None:
-            if self._looks_like_new_request(text):
-                return False
+            if text.strip().endswith(("?", "؟")) or self._looks_like_new_request(text):
+                return False  # a question or another request: handled as a digression
             flow.reasks += 1
             if flow.reasks > MAX_REASKS:
                 self.state.flow = None
@@ -215,6 +220,15 @@ class Turn:
         self._advance(flow)
         return True
 
+    def _address_like(self, text: str) -> str | None:
+        """The whole message as an address, unless it is a question or another request."""
+        stripped = text.strip()
+        if len(stripped) < 5 or stripped.endswith(("?", "؟")):
+            return None
+        if not any(ch.isdigit() for ch in stripped) and self._looks_like_new_request(stripped):
+            return None
+        return stripped
+
     def _looks_like_new_request(self, text: str) -> bool:
         intent = self.engine.understanding.intent(text, self.language)
         return intent.name not in {"out_of_scope"} and intent.confidence >= 0.6
@@ -226,9 +240,14 @@ class Turn:
                 return doc_type
         return None
 
-    def _verification(self, flow: Flow, slots: dict[str, Any]) -> bool:
+    def _verification(self, flow: Flow, slots: dict[str, Any], text: str = "") -> bool:
         email, phone = slots.get("email"), slots.get("phone")
         if not email and not phone:
+            if is_yes(text) or is_no(text):  # "yes" is not an e-mail: ask again
+                self.say(
+                    "verify.ask", order_id=flow.slots.get("order_id") or flow.slots.get("verify_order_id", "")
+                )
+                return True
             return False
         order_id = flow.slots.get("order_id") or flow.slots.get("verify_order_id")
         order = self.engine.tools.office.get_order(order_id) if order_id else None
@@ -355,6 +374,13 @@ class Turn:
             flow.awaiting = "verification"
             self.say("verify.ask", order_id=flow.slots.get("order_id") or flow.slots["verify_order_id"])
             return
+        if "address" in spec.slots and not flow.slots.get("address") and not flow.slots.get("_prechecked"):
+            # Refuse a shipped order (P6) before asking for an address that cannot be used.
+            if not self._usable(
+                flow, self.engine.tools.precheck(flow.intent, self.context, flow.slots["order_id"])
+            ):
+                return
+            flow.slots["_prechecked"] = True
         if not self._collect_slots(flow, spec.slots):
             return
         outcome = self.engine.tools.check(spec.tool or flow.intent, self.context, self._tool_args(flow))

@@ -87,7 +87,8 @@ def _arabic_script(text: str, previous: str | None) -> Language:
     arabic = sum(text.count(c) for c in _ARABIC_FORMS)
     if persian != arabic:
         return "fa" if persian > arabic else "ar"
-    if previous in ("ar", "fa") and len(_letters(text)) < 12:
+    # Short messages without decisive letters keep the conversation's language ("ممنون، خداحافظ").
+    if previous in ("ar", "fa") and len(_letters(text)) < 24:
         return "fa" if previous == "fa" else "ar"
     found = _detector().detect_language_of(text)
     return "fa" if found is LinguaLanguage.PERSIAN else "ar"

@@ -167,6 +167,11 @@ def extract_tax_id(text: str) -> str | None:
     return shaped.group(0) if shaped else None
 
 
+_FA_TRAILING_VERB = re.compile(
+    r"\s*(?:را\s+)?(?:تغییر\s*(?:ب?دهید|ب?دید|ب?ده|ب?دهم|ب?دم|کنید|کن|کنم)|عوض\s*(?:کنید|کن|کنم)|بشه|باشه)$"
+)
+
+
 def extract_address(text: str) -> str | None:
     """Free text after an address cue ("address", "anwani", "adres", "عنوان", "آدرس"); None if too short."""
     clean = normalize(text)
@@ -179,7 +184,9 @@ def extract_address(text: str) -> str | None:
     parts = _ADDRESS_LINK.split(value)
     if len(parts) > 1 and len(parts[-1].split()) >= 2:
         value = parts[-1]
-    value = value.strip(" .,:;-!?؟،")
+    # Persian puts the verb last: "… را به خیابان ولیعصر ۱۲، تهران تغییر دهید".
+    value = _FA_TRAILING_VERB.sub("", value.strip(" .,:;-!?؟،"))
+    value = re.sub(r"\s+را$", "", value).strip(" .,:;-!?؟،")
     # "change my address please" names no address; a real one has a number or several words.
     words = value.split()
     if len(words) < 2 or (len(words) < 3 and not re.search(r"\d", value)):

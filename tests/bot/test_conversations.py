@@ -36,54 +36,6 @@ MIN_CASES_PER_LANGUAGE = 8
 # xfails (an XPASS fails: remove the entry once fixed); understanding (NLU) bugs are not, because
 # the router's examples and thresholds move often.
 KNOWN_ENGINE_BUGS: dict[str, tuple[str, bool]] = {
-    "en: a question while the new address is awaited is answered, not taken as the address": (
-        "bot/turn.py _fill_slot: while awaiting slot:address any text of 5+ characters becomes the "
-        "address, so 'Do you accept M-Pesa?' is offered for confirmation as the new address instead "
-        "of being answered as a faq digression and the address asked again",
-        True,
-    ),
-    "ar: a faq digression while the new address is awaited": (
-        "bot/turn.py _fill_slot: the Arabic question 'هل تقبلون الدفع عند الاستلام؟' is taken as the new "
-        "address and confirmed, instead of being answered and the address asked again",
-        True,
-    ),
-    "en: yes to the offered person hands the conversation over": (
-        "bot/turn.py: after handoff.offer ('Would you like me to connect you with a person?') the "
-        "answer 'yes' is classified on its own (greeting) and nothing is handed over",
-        True,
-    ),
-    "fa: 'change the delivery address' asks for the new address": (
-        "bot/nlu/slots.py extract_address: 'می‌خواهم آدرس تحویل سفارش SO-10046 را تغییر دهم' yields the "
-        "address 'تحویل سفارش را تغییر دهم' (the rest of the sentence), so the bot asks to confirm that "
-        "as the new address instead of asking for it",
-        True,
-    ),
-    "fa: an address given in the first message keeps only the address": (
-        "bot/nlu/slots.py extract_address: Persian is verb-final, so 'آدرس سفارش … را به خیابان ولیعصر ۱۲، "
-        "تهران تغییر دهید' yields 'خیابان ولیعصر 12، تهران تغییر دهید' (with the verb) as the address",
-        True,
-    ),
-    "fa: a short Persian goodbye keeps the reply in Persian": (
-        "bot/nlu/language.py: 'ممنون، خداحافظ' in a Persian conversation is detected as Arabic "
-        "(12 letters, no Persian-only letters, so the previous-language shortcut (<12) does not apply "
-        "and lingua says Arabic); the reply comes in Arabic",
-        True,
-    ),
-    "fa: the usual word for a return (marju') starts a return": (
-        "bot/nlu router: 'می‌خواهم سفارش SO-10027 را مرجوع کنم' (I want to return order …) is "
-        "out_of_scope (0.64-0.78) on some router revisions instead of return_item",
-        False,
-    ),
-    "sw: 'I want to cancel order SO-…' in plain Swahili is a cancellation": (
-        "bot/nlu router: 'Nataka kughairi agizo SO-10049' was out_of_scope (0.62) on an earlier router "
-        "revision although 'Nataka kughairi agizo' was cancel_order",
-        False,
-    ),
-    "sw: 'please, the invoice of order SO-…' is an invoice request": (
-        "bot/nlu router: 'Naomba ankara ya agizo SO-10042' was out_of_scope (0.63) on an earlier router "
-        "revision although 'Naomba ankara ya agizo' was request_invoice",
-        False,
-    ),
     "sw: 'I want to cancel an order' without its number asks for the number": (
         "bot/nlu router: 'Nataka kughairi agizo' (I want to cancel an order) is place_order (0.36), "
         "so the bot asks which product to buy",
