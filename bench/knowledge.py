@@ -244,9 +244,7 @@ def cross_validate(x: np.ndarray, y: np.ndarray, folds: int = FOLDS) -> tuple[np
 
 def trade_off(scores: np.ndarray, y: np.ndarray, cuts: Sequence[float]) -> list[tuple[float, float, float]]:
     """``(cut, answered in scope, refused out of scope)`` for each cut."""
-    return [
-        (float(c), float((scores[y == 1] >= c).mean()), float((scores[y == 0] < c).mean())) for c in cuts
-    ]
+    return [(float(c), float((scores[y == 1] >= c).mean()), float((scores[y == 0] < c).mean())) for c in cuts]
 
 
 def calibration_report(kb: KnowledgeBase, items: list[dict[str, Any]], write: bool) -> None:
@@ -276,7 +274,8 @@ def calibration_report(kb: KnowledgeBase, items: list[dict[str, Any]], write: bo
     console.print(table)
     final = fit_logistic(x, y)
     console.print(
-        "model: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, final.weights, strict=True))
+        "model: "
+        + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, final.weights, strict=True))
         + f"; bias {final.bias:+.2f}; cut {final.threshold:.3f}"
     )
     if write:

@@ -172,7 +172,8 @@ class BrowserPool:
                     executable_path=self.executable_path, args=list(CHROMIUM_ARGS), headless=True
                 )
                 self._browser_pids = [
-                    process.pid for process in _chromium_processes(self._driver_pids)
+                    process.pid
+                    for process in _chromium_processes(self._driver_pids)
                     if process.pid not in known and process.ppid() in self._driver_pids
                 ]
                 self._generation += 1

@@ -29,9 +29,7 @@ class SignInRequired(Exception):
 
 def staff_users(settings: Settings) -> dict[str, StaffUser]:
     """The bot's account from settings plus a demo clerk."""
-    robot = StaffUser(
-        settings.sandbox_user, "Robot operator", settings.sandbox_password.get_secret_value()
-    )
+    robot = StaffUser(settings.sandbox_user, "Robot operator", settings.sandbox_password.get_secret_value())
     return {DEMO_CLERK.username: DEMO_CLERK, robot.username: robot}
 
 
@@ -82,12 +80,13 @@ async def sign_in(request: Request) -> HTMLResponse | RedirectResponse:
     username, password = text(form, "username"), form.get("password")
     next_path = _safe_next(text(form, "next"))
     user = state_of(request).users.get(username)
-    password_ok = isinstance(password, str) and user is not None and hmac.compare_digest(
-        password.encode(), user.password.encode()
+    password_ok = (
+        isinstance(password, str)
+        and user is not None
+        and hmac.compare_digest(password.encode(), user.password.encode())
     )
     if user is None or not password_ok:
-        context = {"next": next_path, "error": "Invalid user name or password.",
-                   "username": username[:100]}
+        context = {"next": next_path, "error": "Invalid user name or password.", "username": username[:100]}
         return render(request, "signin.html", context, status_code=401)
     request.session.clear()
     request.session.update(user=user.username, signed_in_at=time.time())

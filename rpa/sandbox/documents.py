@@ -71,11 +71,18 @@ def store_document(
     files_dir.mkdir(parents=True, exist_ok=True)
     (files_dir / stored_name).write_bytes(draft.data)
     document = Document(
-        id=document_id, customer_id=customer.id, order_id=draft.order_id.upper() or None,
-        doc_type=draft.doc_type, filename=Path(draft.filename).name or stored_name,
+        id=document_id,
+        customer_id=customer.id,
+        order_id=draft.order_id.upper() or None,
+        doc_type=draft.doc_type,
+        filename=Path(draft.filename).name or stored_name,
         content_type=draft.content_type or "application/octet-stream",
-        size_bytes=len(draft.data), stored_name=stored_name, notes=draft.notes,
-        reference=draft.reference or None, uploaded_at=now(), uploaded_by=actor,
+        size_bytes=len(draft.data),
+        stored_name=stored_name,
+        notes=draft.notes,
+        reference=draft.reference or None,
+        uploaded_at=now(),
+        uploaded_by=actor,
     )
     db.add(document)
     db.flush()

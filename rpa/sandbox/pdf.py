@@ -25,8 +25,10 @@ def _invoice_lines(order: SalesOrder) -> list[tuple[int, str]]:
         (10, f"Order: {order.id}    Date: {when(order.placed_on)}    Status: {order.status}"),
         (10, f"Bill to: {customer.name} ({customer.id}) {customer.company or ''}".rstrip()),
         (10, f"Tax id: {customer.tax_id}" if customer.tax_id else ""),
-        (10, f"Ship to: {order.ship_street}, {order.ship_postal_code} {order.ship_city}, "
-             f"{order.ship_country}"),
+        (
+            10,
+            f"Ship to: {order.ship_street}, {order.ship_postal_code} {order.ship_city}, {order.ship_country}",
+        ),
         (10, ""),
         (10, "SKU        Product                                  Qty     Unit      Amount"),
     ]
@@ -67,6 +69,5 @@ def invoice_pdf(order: SalesOrder) -> bytes:
     xref_at = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref_at)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref_at)
     return bytes(out)

@@ -101,8 +101,13 @@ def search_customers(db: Session, q: str, page: int) -> Page[Customer]:
             or_(
                 *(
                     column.ilike(pattern, escape="\\")
-                    for column in (Customer.id, Customer.name, Customer.email,
-                                   Customer.phone, Customer.company)
+                    for column in (
+                        Customer.id,
+                        Customer.name,
+                        Customer.email,
+                        Customer.phone,
+                        Customer.company,
+                    )
                 )
             )
         )
@@ -224,8 +229,9 @@ def search_documents(db: Session, filters: dict[str, str]) -> list[Document]:
     conditions: list[Any] = []
     if customer := filters.get("customer", ""):
         pattern = _like(customer)
-        conditions.append(or_(Document.customer_id.ilike(pattern, escape="\\"),
-                              Customer.name.ilike(pattern, escape="\\")))
+        conditions.append(
+            or_(Document.customer_id.ilike(pattern, escape="\\"), Customer.name.ilike(pattern, escape="\\"))
+        )
     if order_id := filters.get("order_id", ""):
         conditions.append(Document.order_id == order_id.strip().upper())
     if doc_type := filters.get("doc_type", ""):
@@ -251,5 +257,5 @@ def document_by_reference(db: Session, reference: str) -> Document | None:
 def max_numeric_suffix(db: Session, column: Any, prefix: str) -> int:
     """Highest number after ``prefix`` among the ids in ``column`` (0 when none)."""
     values = db.scalars(select(column).where(column.like(f"{prefix}%")))
-    numbers = [int(value[len(prefix):]) for value in values if value[len(prefix):].isdigit()]
+    numbers = [int(value[len(prefix) :]) for value in values if value[len(prefix) :].isdigit()]
     return max(numbers, default=0)

@@ -25,8 +25,12 @@ def folders(request: Request, db: DbSession, user: CurrentUser) -> HTMLResponse:
 
 
 def _folder_page(
-    request: Request, db: Session, customer: Customer, draft: UploadDraft | None = None,
-    errors: list[str] | None = None, status_code: int = 200,
+    request: Request,
+    db: Session,
+    customer: Customer,
+    draft: UploadDraft | None = None,
+    errors: list[str] | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
     context = {
         "customer": customer,
@@ -52,9 +56,13 @@ async def _upload_draft(form: FormData) -> UploadDraft:
         filename, content_type = file.filename or "", file.content_type or ""
         data = await file.read(MAX_UPLOAD_BYTES + 1)
     return UploadDraft(
-        filename=filename, content_type=content_type, data=data,
-        doc_type=text(form, "doc_type"), order_id=text(form, "order_id"),
-        notes=text(form, "notes"), reference=text(form, "reference"),
+        filename=filename,
+        content_type=content_type,
+        data=data,
+        doc_type=text(form, "doc_type"),
+        order_id=text(form, "order_id"),
+        notes=text(form, "notes"),
+        reference=text(form, "reference"),
     )
 
 
@@ -73,8 +81,11 @@ async def upload(
         document = store_document(db, state_of(request).files_dir, customer, draft, user.username)
         db.commit()
     except DuplicateReference as duplicate:
-        flash(request, f"Reference {duplicate.reference} already used by {duplicate.record_id} "
-                       "— showing the existing document.")
+        flash(
+            request,
+            f"Reference {duplicate.reference} already used by {duplicate.record_id} "
+            "— showing the existing document.",
+        )
         return redirect(f"/dms/documents/{duplicate.record_id}")
     except FormInvalid as invalid:
         return _folder_page(request, db, customer, draft, invalid.errors, 422)
@@ -84,27 +95,31 @@ async def upload(
 
 @router.get("/search", response_class=HTMLResponse)
 def search(
-    request: Request, db: DbSession, user: CurrentUser, customer: str = "", order_id: str = "",
-    doc_type: str = "", reference: str = "",
+    request: Request,
+    db: DbSession,
+    user: CurrentUser,
+    customer: str = "",
+    order_id: str = "",
+    doc_type: str = "",
+    reference: str = "",
 ) -> HTMLResponse:
     """Documents by customer, order id, type and reference."""
-    filters = {"customer": customer.strip()[:200], "order_id": order_id.strip()[:40],
-               "doc_type": doc_type if doc_type in DOC_TYPES else "",
-               "reference": reference.strip()[:200]}
+    filters = {
+        "customer": customer.strip()[:200],
+        "order_id": order_id.strip()[:40],
+        "doc_type": doc_type if doc_type in DOC_TYPES else "",
+        "reference": reference.strip()[:200],
+    }
     searched = any(filters.values())
     documents = repository.search_documents(db, filters) if searched else []
-    context = {"filters": filters, "documents": documents, "searched": searched,
-               "doc_types": DOC_TYPES}
+    context = {"filters": filters, "documents": documents, "searched": searched, "doc_types": DOC_TYPES}
     return render(request, "dms_search.html", context)
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
-def document_detail(
-    request: Request, db: DbSession, user: CurrentUser, document_id: str
-) -> HTMLResponse:
+def document_detail(request: Request, db: DbSession, user: CurrentUser, document_id: str) -> HTMLResponse:
     """A document's metadata."""
-    return render(request, "dms_document.html",
-                  {"document": repository.get_document(db, document_id)})
+    return render(request, "dms_document.html", {"document": repository.get_document(db, document_id)})
 
 
 @router.get("/documents/{document_id}/download")

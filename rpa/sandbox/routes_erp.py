@@ -24,9 +24,7 @@ def home() -> RedirectResponse:
 @router.get("/erp", response_class=HTMLResponse)
 def dashboard(request: Request, db: DbSession, user: CurrentUser) -> HTMLResponse:
     """Order counts by status, low stock and the latest orders."""
-    counts = dict(
-        db.execute(select(SalesOrder.status, func.count()).group_by(SalesOrder.status)).all()
-    )
+    counts = dict(db.execute(select(SalesOrder.status, func.count()).group_by(SalesOrder.status)).all())
     context = {
         "counts": [(status, counts.get(status, 0)) for status in ORDER_STATUSES],
         "low_stock": list(
@@ -34,8 +32,7 @@ def dashboard(request: Request, db: DbSession, user: CurrentUser) -> HTMLRespons
         ),
         "latest": repository.search_orders(db, "", "", 1).items[:8],
         "open_returns": db.scalar(
-            select(func.count()).select_from(ReturnAuthorization)
-            .where(ReturnAuthorization.status == "open")
+            select(func.count()).select_from(ReturnAuthorization).where(ReturnAuthorization.status == "open")
         ),
         "user": user,
     }
@@ -52,9 +49,7 @@ def customer_list(
 
 
 @router.get("/erp/customers/{customer_id}", response_class=HTMLResponse)
-def customer_detail(
-    request: Request, db: DbSession, user: CurrentUser, customer_id: str
-) -> HTMLResponse:
+def customer_detail(request: Request, db: DbSession, user: CurrentUser, customer_id: str) -> HTMLResponse:
     """A customer's record and orders."""
     customer = repository.get_customer(db, customer_id)
     context = {"customer": customer, "orders": repository.customer_orders(db, customer.id)}

@@ -74,8 +74,12 @@ def _address(form: FormData, prefix: str = "") -> service.AddressInput:
 
 
 def _order_form(
-    request: Request, db: Session, draft: service.OrderDraft, errors: list[str] | None = None,
-    status_code: int = 200, extra_line: bool = False,
+    request: Request,
+    db: Session,
+    draft: service.OrderDraft,
+    errors: list[str] | None = None,
+    status_code: int = 200,
+    extra_line: bool = False,
 ) -> HTMLResponse:
     lines = list(zip(draft.skus, draft.qtys, strict=False)) or [("", "1")]
     if extra_line:
@@ -93,8 +97,11 @@ def _order_form(
 
 
 def _show_existing(request: Request, duplicate: DuplicateReference) -> RedirectResponse:
-    flash(request, f"Reference {duplicate.reference} already used by {duplicate.record_id} "
-                   "— showing the existing record.")
+    flash(
+        request,
+        f"Reference {duplicate.reference} already used by {duplicate.record_id} "
+        "— showing the existing record.",
+    )
     prefix = "/erp/returns/" if duplicate.record_id.startswith("RMA-") else "/erp/orders/"
     return redirect(prefix + duplicate.record_id)
 
@@ -155,8 +162,11 @@ def cancel_form(request: Request, db: DbSession, user: CurrentUser, order_id: st
     """Ask for a reason before cancelling; refuse at once when it can no longer be cancelled."""
     order = repository.get_order(db, order_id)
     if order.status not in service.OPEN_STATUSES:
-        message = ("Order already cancelled." if order.status == "cancelled"
-                   else f"Order already {order.status} — cannot cancel")
+        message = (
+            "Order already cancelled."
+            if order.status == "cancelled"
+            else f"Order already {order.status} — cannot cancel"
+        )
         return _order_page(request, db, order, message, 409)
     context = {"order": order, "reasons": CANCEL_REASONS, "reason": "", "note": ""}
     return render(request, "order_cancel.html", context)
@@ -173,8 +183,13 @@ async def cancel(request: Request, db: DbSession, user: CurrentUser, order_id: s
     except BusinessRuleError as refused:
         return _order_page(request, db, order, refused.message, 409)
     except FormInvalid as invalid:
-        context = {"order": order, "reasons": CANCEL_REASONS, "reason": reason,
-                   "note": note, "errors": invalid.errors}
+        context = {
+            "order": order,
+            "reasons": CANCEL_REASONS,
+            "reason": reason,
+            "note": note,
+            "errors": invalid.errors,
+        }
         return render(request, "order_cancel.html", context, 422)
     db.commit()
     flash(request, f"Order {order.id} cancelled.")
@@ -188,8 +203,9 @@ def address_form(request: Request, db: DbSession, user: CurrentUser, order_id: s
     if order.status not in service.OPEN_STATUSES:
         message = f"Order already {order.status} — the shipping address can no longer be changed"
         return _order_page(request, db, order, message, 409)
-    address = service.AddressInput(order.ship_street, order.ship_city, order.ship_postal_code,
-                                   order.ship_country)
+    address = service.AddressInput(
+        order.ship_street, order.ship_city, order.ship_postal_code, order.ship_country
+    )
     return render(request, "order_address.html", {"order": order, "address": address})
 
 
@@ -226,13 +242,20 @@ async def advance(request: Request, db: DbSession, user: CurrentUser, order_id: 
 
 
 def _return_form(
-    request: Request, db: Session, order: SalesOrder, draft: service.ReturnDraft,
-    errors: list[str] | None = None, status_code: int = 200,
+    request: Request,
+    db: Session,
+    order: SalesOrder,
+    draft: service.ReturnDraft,
+    errors: list[str] | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
     context = {
-        "order": order, "draft": draft, "errors": errors or [],
+        "order": order,
+        "draft": draft,
+        "errors": errors or [],
         "left": service.returnable_quantities(db, order),
-        "reasons": RETURN_REASONS, "resolutions": RETURN_RESOLUTIONS,
+        "reasons": RETURN_REASONS,
+        "resolutions": RETURN_RESOLUTIONS,
     }
     return render(request, "return_form.html", context, status_code)
 
@@ -255,8 +278,10 @@ async def create_return(request: Request, db: DbSession, user: CurrentUser, orde
     order = repository.get_order(db, order_id)
     draft = service.ReturnDraft(
         qtys={line.sku: text(form, f"return_qty_{line.sku}") for line in order.lines},
-        reason=text(form, "reason"), resolution=text(form, "resolution"),
-        notes=text(form, "notes"), reference=text(form, "reference"),
+        reason=text(form, "reason"),
+        resolution=text(form, "resolution"),
+        notes=text(form, "notes"),
+        reference=text(form, "reference"),
     )
     try:
         rma = service.create_return(db, order, draft, user.username)

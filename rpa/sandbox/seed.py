@@ -103,20 +103,32 @@ def _order(row: dict[str, Any], today: date) -> SalesOrder:
         reference=None,
     )
     order.lines = [
-        OrderLine(line_no=n, sku=line["sku"], qty=line["qty"],
-                  unit_price_cents=to_cents(line["unit_price_usd"]))
+        OrderLine(
+            line_no=n, sku=line["sku"], qty=line["qty"], unit_price_cents=to_cents(line["unit_price_usd"])
+        )
         for n, line in enumerate(row["lines"], start=1)
     ]
     order.events = [
-        OrderEvent(at=_at(placed_on), actor="legacy-import", action="created",
-                   detail="Order imported from the legacy order book.")
+        OrderEvent(
+            at=_at(placed_on),
+            actor="legacy-import",
+            action="created",
+            detail="Order imported from the legacy order book.",
+        )
     ]
     if delivered_on is not None:
-        order.events.append(OrderEvent(at=_at(delivered_on), actor="carrier",
-                                       action="delivered", detail="Parcel delivered."))
+        order.events.append(
+            OrderEvent(at=_at(delivered_on), actor="carrier", action="delivered", detail="Parcel delivered.")
+        )
     if row["status"] != "pending":
-        order.events.append(OrderEvent(at=_at(today), actor="legacy-import", action="status",
-                                       detail=f"Status at import: {row['status']}."))
+        order.events.append(
+            OrderEvent(
+                at=_at(today),
+                actor="legacy-import",
+                action="status",
+                detail=f"Status at import: {row['status']}.",
+            )
+        )
     return order
 
 

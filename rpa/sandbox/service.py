@@ -193,11 +193,18 @@ def quote_order(db: Session, draft: OrderDraft) -> OrderQuote:
     if errors or customer is None:
         raise FormInvalid(errors)
     if address.is_blank():
-        address = AddressInput(customer.street, customer.city, customer.postal_code,
-                               customer.country)
+        address = AddressInput(customer.street, customer.city, customer.postal_code, customer.country)
     subtotal = sum(line.total_cents for line in lines)
-    return OrderQuote(customer, lines, address, draft.delivery, draft.payment_method,
-                      draft.reference, subtotal, shipping_cents(draft.delivery, subtotal))
+    return OrderQuote(
+        customer,
+        lines,
+        address,
+        draft.delivery,
+        draft.payment_method,
+        draft.reference,
+        subtotal,
+        shipping_cents(draft.delivery, subtotal),
+    )
 
 
 def _event(order: SalesOrder, actor: str, action: str, detail: str) -> None:
@@ -218,17 +225,26 @@ def place_order(db: Session, draft: OrderDraft, actor: str) -> SalesOrder:
     year = today().year
     invoice_no = repository.max_numeric_suffix(db, SalesOrder.invoice_number, f"INV-{year}-") + 1
     order = SalesOrder(
-        id=f"SO-{number}", customer_id=quote.customer.id, status="pending", placed_on=today(),
-        delivered_on=None, delivery=quote.delivery, payment_method=quote.payment_method,
-        ship_street=quote.address.street, ship_city=quote.address.city,
-        ship_postal_code=quote.address.postal_code, ship_country=quote.address.country,
-        subtotal_cents=quote.subtotal_cents, shipping_cents=quote.shipping_cents,
-        total_cents=quote.total_cents, tracking_number=None,
-        invoice_number=f"INV-{year}-{invoice_no:04d}", reference=quote.reference or None,
+        id=f"SO-{number}",
+        customer_id=quote.customer.id,
+        status="pending",
+        placed_on=today(),
+        delivered_on=None,
+        delivery=quote.delivery,
+        payment_method=quote.payment_method,
+        ship_street=quote.address.street,
+        ship_city=quote.address.city,
+        ship_postal_code=quote.address.postal_code,
+        ship_country=quote.address.country,
+        subtotal_cents=quote.subtotal_cents,
+        shipping_cents=quote.shipping_cents,
+        total_cents=quote.total_cents,
+        tracking_number=None,
+        invoice_number=f"INV-{year}-{invoice_no:04d}",
+        reference=quote.reference or None,
     )
     order.lines = [
-        OrderLine(line_no=n, sku=line.product.sku, qty=line.qty,
-                  unit_price_cents=line.product.price_cents)
+        OrderLine(line_no=n, sku=line.product.sku, qty=line.qty, unit_price_cents=line.product.price_cents)
         for n, line in enumerate(quote.lines, start=1)
     ]
     order.events = []
@@ -350,13 +366,18 @@ def create_return(db: Session, order: SalesOrder, draft: ReturnDraft, actor: str
         raise FormInvalid(errors)
     number = repository.max_numeric_suffix(db, ReturnAuthorization.id, "RMA-") + 1
     rma = ReturnAuthorization(
-        id=f"RMA-{number:04d}", order_id=order.id, status="open", reason=draft.reason,
-        resolution=draft.resolution, notes=draft.notes, reference=draft.reference or None,
-        created_at=now(), created_by=actor,
+        id=f"RMA-{number:04d}",
+        order_id=order.id,
+        status="open",
+        reason=draft.reason,
+        resolution=draft.resolution,
+        notes=draft.notes,
+        reference=draft.reference or None,
+        created_at=now(),
+        created_by=actor,
         refund_cents=sum(prices[sku] * qty for sku, qty in chosen.items()),
     )
-    rma.lines = [ReturnLine(sku=sku, qty=qty, unit_price_cents=prices[sku])
-                 for sku, qty in chosen.items()]
+    rma.lines = [ReturnLine(sku=sku, qty=qty, unit_price_cents=prices[sku]) for sku, qty in chosen.items()]
     db.add(rma)
     _event(order, actor, "return_opened", f"{rma.id} opened ({draft.reason}).")
     db.flush()

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agents import ToolContext, ToolRegistry
+from agents.demo import DemoBackOffice
 from agents.registry import InvalidToolInput
 from rpa.models import Job
-from agents.demo import DemoBackOffice
 
 TODAY = date(2026, 11, 25)
 

@@ -21,7 +21,9 @@ def fake_llm() -> Iterator[FakeOpenAI]:
 
 
 def model(server: FakeOpenAI, timeout: float = 5.0) -> LLMIntentModel:
-    return LLMIntentModel("fake-model", api_key="sk-test", base_url=server.url, timeout=timeout, max_retries=0)
+    return LLMIntentModel(
+        "fake-model", api_key="sk-test", base_url=server.url, timeout=timeout, max_retries=0
+    )
 
 
 class StubRouter:
@@ -32,8 +34,11 @@ class StubRouter:
 
     def classify(self, text: str, language: str) -> StructuredIntent:
         return StructuredIntent(
-            name="order_status", confidence=self.confidence, slots={"order_id": "SO-10012"},
-            language="en", source="router",
+            name="order_status",
+            confidence=self.confidence,
+            slots={"order_id": "SO-10012"},
+            language="en",
+            source="router",
         )
 
 
@@ -69,7 +74,9 @@ class TestFallback:
     def test_router_answer_stands_when_the_llm_fails(self, fake_llm: FakeOpenAI, reply: Reply) -> None:
         fake_llm.script.append(reply)
         understanding = Understanding(
-            StubRouter(0.3), products=None, llm=model(fake_llm, timeout=0.5)  # type: ignore[arg-type]
+            StubRouter(0.3),
+            products=None,
+            llm=model(fake_llm, timeout=0.5),  # type: ignore[arg-type]
         )
         intent = understanding.intent("where is it", "en")
         assert intent.source == "router"
@@ -88,6 +95,9 @@ class TestFallback:
     def test_llm_always_by_setting(self, fake_llm: FakeOpenAI) -> None:
         fake_llm.script.append(Reply(tool_call={"intent": "greeting", "confidence": 0.99}))
         always = Understanding(
-            StubRouter(0.99), products=None, llm=model(fake_llm), llm_always=True  # type: ignore[arg-type]
+            StubRouter(0.99),
+            products=None,
+            llm=model(fake_llm),
+            llm_always=True,  # type: ignore[arg-type]
         )
         assert always.intent("hi", "en").source == "llm"

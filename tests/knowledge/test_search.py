@@ -31,7 +31,6 @@ class TestTokens:
     def test_swahili_word_endings_share_a_stem(self) -> None:
         assert tokenize("kurudisha")[0] == tokenize("kurudishwa")[0]
 
-
     def test_lexical_terms_share_ngrams_across_inflections(self) -> None:
         assert lexical_terms("zwrot") == ["zwro", "wrot"]
         assert set(lexical_terms("zwrotu")) >= set(lexical_terms("zwrot"))

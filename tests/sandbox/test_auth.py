@@ -24,8 +24,12 @@ class TestSignIn:
         assert 'lang="en"' in page.text
         response = client.post(
             "/signin",
-            data={"csrf_token": csrf_of(page.text), "username": "robot",
-                  "password": "robot-pass", "next": "/erp/orders/SO-10005"},
+            data={
+                "csrf_token": csrf_of(page.text),
+                "username": "robot",
+                "password": "robot-pass",
+                "next": "/erp/orders/SO-10005",
+            },
         )
         assert response.status_code == 200
         assert 'data-testid="order-id">SO-10005<' in response.text
@@ -47,8 +51,12 @@ class TestSignIn:
         page = client.get("/signin")
         response = client.post(
             "/signin",
-            data={"csrf_token": csrf_of(page.text), "username": "robot",
-                  "password": "robot-pass", "next": "//evil.example.com/"},
+            data={
+                "csrf_token": csrf_of(page.text),
+                "username": "robot",
+                "password": "robot-pass",
+                "next": "//evil.example.com/",
+            },
             follow_redirects=False,
         )
         assert response.headers["location"] == "/erp"
@@ -68,9 +76,7 @@ class TestCsrf:
         assert client.get("/erp", follow_redirects=False).status_code == 303
 
     def test_form_with_wrong_token_is_rejected(self, staff: TestClient) -> None:
-        response = staff.post(
-            "/erp/orders/SO-10060/cancel", data={"csrf_token": "forged", "reason": "other"}
-        )
+        response = staff.post("/erp/orders/SO-10060/cancel", data={"csrf_token": "forged", "reason": "other"})
         assert response.status_code == 403
         assert "security token" in response.text
 

@@ -21,8 +21,9 @@ def sandbox_server(tmp_path: Path) -> Iterator[RunningServer]:
     """``python -m rpa.sandbox`` on a free port with its own data dir."""
     port = free_port()
     env = {"TANDEM_SANDBOX_PORT": str(port), "TANDEM_DATA_DIR": str(tmp_path / "var")}
-    with run_server(["rpa.sandbox"], port=port, health_path="/healthz", env=env,
-                    log_dir=tmp_path / "logs") as server:
+    with run_server(
+        ["rpa.sandbox"], port=port, health_path="/healthz", env=env, log_dir=tmp_path / "logs"
+    ) as server:
         yield server
 
 

@@ -14,10 +14,14 @@ pytestmark = [pytest.mark.unit]
 PHOTO = b"\x89PNG\r\n\x1a\nfake-photo-bytes"
 
 
-def upload(client: TestClient, customer_id: str = "C-001", content: bytes = PHOTO,
-           **fields: Any) -> Any:
-    data = {"doc_type": "damage_photo", "order_id": "SO-10049", "notes": "Cracked lid",
-            "reference": "", **fields}
+def upload(client: TestClient, customer_id: str = "C-001", content: bytes = PHOTO, **fields: Any) -> Any:
+    data = {
+        "doc_type": "damage_photo",
+        "order_id": "SO-10049",
+        "notes": "Cracked lid",
+        "reference": "",
+        **fields,
+    }
     files = {"file": ("lid.png", content, "image/png")}
     return post_form(client, f"/dms/folders/{customer_id}", data, files=files)
 
@@ -63,8 +67,12 @@ class TestSearch:
     def test_search_by_each_criterion(self, staff: TestClient) -> None:
         upload(staff, reference="doc-job-3")
         upload(staff, "C-005", doc_type="tax_certificate", order_id="", reference="")
-        for params in ({"customer": "Amina"}, {"order_id": "so-10049"},
-                       {"doc_type": "damage_photo"}, {"reference": "doc-job-3"}):
+        for params in (
+            {"customer": "Amina"},
+            {"order_id": "so-10049"},
+            {"doc_type": "damage_photo"},
+            {"reference": "doc-job-3"},
+        ):
             page = staff.get("/dms/search", params=params).text
             assert page.count('data-testid="document-row"') == 1, params
             assert 'data-document-id="DOC-0001"' in page

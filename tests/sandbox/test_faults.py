@@ -83,8 +83,12 @@ class TestSessionExpiry:
         assert "Your session has expired." in page.text
         back = client.post(
             "/signin",
-            data={"csrf_token": csrf_of(page.text), "username": "robot",
-                  "password": "robot-pass", "next": "/erp/orders/SO-10007"},
+            data={
+                "csrf_token": csrf_of(page.text),
+                "username": "robot",
+                "password": "robot-pass",
+                "next": "/erp/orders/SO-10007",
+            },
         )
         assert 'data-testid="order-id">SO-10007<' in back.text
 

@@ -18,8 +18,13 @@ pytestmark = [pytest.mark.unit]
 def order_form(**overrides: Any) -> dict[str, Any]:
     """A valid create-order submission, confirmed."""
     form: dict[str, Any] = {
-        "customer_id": "C-001", "sku": ["BH-1001"], "qty": ["2"], "delivery": "standard",
-        "payment_method": "card", "reference": "", "action": "confirm",
+        "customer_id": "C-001",
+        "sku": ["BH-1001"],
+        "qty": ["2"],
+        "delivery": "standard",
+        "payment_method": "card",
+        "reference": "",
+        "action": "confirm",
     }
     return {**form, **overrides}
 
@@ -66,8 +71,7 @@ class TestCreateOrder:
         assert 'data-testid="confirm-total">$79.80<' in response.text
 
     def test_add_line_keeps_what_was_typed(self, staff: TestClient) -> None:
-        response = post_form(staff, "/erp/orders/new",
-                             order_form(action="add_line", reference="keep-me"))
+        response = post_form(staff, "/erp/orders/new", order_form(action="add_line", reference="keep-me"))
         assert response.text.count('data-testid="line-row"') == 2
         assert 'value="keep-me"' in response.text
 
@@ -104,8 +108,10 @@ class TestCreateOrder:
             ({"customer_id": ""}, "Choose a customer."),
             ({"customer_id": "C-999"}, "Unknown customer"),
             ({"delivery": "drone"}, "Choose a delivery method."),
-            ({"ship_street": "x" * 10_000, "ship_city": "Nairobi", "ship_country": "Kenya"},
-             "Street is too long"),
+            (
+                {"ship_street": "x" * 10_000, "ship_city": "Nairobi", "ship_country": "Kenya"},
+                "Street is too long",
+            ),
             ({"ship_street": "Somewhere 1"}, "City is required."),
             ({"reference": "r" * 500}, "Reference is too long"),
         ],
@@ -126,14 +132,20 @@ class TestCreateOrder:
         assert "Add at least one product line" in response.text
 
     def test_error_keeps_typed_values(self, staff: TestClient) -> None:
-        response = post_form(staff, "/erp/orders/new",
-                             order_form(qty=["0"], reference="<b>mine</b>", customer_id="C-003"))
+        response = post_form(
+            staff, "/erp/orders/new", order_form(qty=["0"], reference="<b>mine</b>", customer_id="C-003")
+        )
         assert 'value="&lt;b&gt;mine&lt;/b&gt;"' in response.text
         assert 'value="C-003" selected' in response.text
 
     def test_other_address_and_express(self, staff: TestClient) -> None:
-        form = order_form(delivery="express", ship_street="Moi Avenue 1", ship_city="Nairobi",
-                          ship_postal_code="00100", ship_country="Kenya")
+        form = order_form(
+            delivery="express",
+            ship_street="Moi Avenue 1",
+            ship_city="Nairobi",
+            ship_postal_code="00100",
+            ship_country="Kenya",
+        )
         page = post_form(staff, "/erp/orders/new", form).text
         assert "Moi Avenue 1" in page
         assert 'data-testid="order-shipping">$15.00<' in page
@@ -166,7 +178,10 @@ class TestCancelOrder:
 
 class TestChangeAddress:
     address: ClassVar[dict[str, str]] = {
-        "street": "Kenyatta Ave 9", "city": "Nairobi", "postal_code": "00200", "country": "Kenya"
+        "street": "Kenyatta Ave 9",
+        "city": "Nairobi",
+        "postal_code": "00200",
+        "country": "Kenya",
     }
 
     def test_processing_order_address_changes(self, staff: TestClient) -> None:
@@ -181,8 +196,7 @@ class TestChangeAddress:
         assert "the shipping address can no longer be changed" in response.text
 
     def test_huge_address_is_a_form_error(self, staff: TestClient) -> None:
-        response = post_form(staff, "/erp/orders/SO-10041/address",
-                             {**self.address, "street": "y" * 10_000})
+        response = post_form(staff, "/erp/orders/SO-10041/address", {**self.address, "street": "y" * 10_000})
         assert response.status_code == 422
         assert "Street is too long" in response.text
 

@@ -14,8 +14,14 @@ pytestmark = [pytest.mark.unit]
 
 def return_form(**overrides: Any) -> dict[str, Any]:
     """A valid return of one unit of SO-10003's BH-1015."""
-    form = {"return_qty_BH-1015": "1", "return_qty_BH-1002": "0", "reason": "damaged",
-            "resolution": "refund", "notes": "Box crushed", "reference": ""}
+    form = {
+        "return_qty_BH-1015": "1",
+        "return_qty_BH-1002": "0",
+        "reason": "damaged",
+        "resolution": "refund",
+        "notes": "Box crushed",
+        "reference": "",
+    }
     return {**form, **overrides}
 
 

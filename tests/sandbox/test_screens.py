@@ -14,12 +14,23 @@ class TestScreens:
     @pytest.mark.parametrize(
         "path",
         [
-            "/erp", "/erp/orders?page=2", "/erp/orders/SO-10006", "/erp/orders/new",
-            "/erp/orders/new?customer_id=C-004", "/erp/orders/SO-10049/cancel",
-            "/erp/orders/SO-10049/address", "/erp/orders/SO-10003/return",
-            "/erp/customers", "/erp/customers?q=example.org", "/erp/customers/C-006",
-            "/erp/products?q=kettle", "/erp/returns", "/dms", "/dms/folders/C-002",
-            "/dms/search", "/dms/search?doc_type=other",
+            "/erp",
+            "/erp/orders?page=2",
+            "/erp/orders/SO-10006",
+            "/erp/orders/new",
+            "/erp/orders/new?customer_id=C-004",
+            "/erp/orders/SO-10049/cancel",
+            "/erp/orders/SO-10049/address",
+            "/erp/orders/SO-10003/return",
+            "/erp/customers",
+            "/erp/customers?q=example.org",
+            "/erp/customers/C-006",
+            "/erp/products?q=kettle",
+            "/erp/returns",
+            "/dms",
+            "/dms/folders/C-002",
+            "/dms/search",
+            "/dms/search?doc_type=other",
         ],
     )
     def test_page_renders(self, staff: TestClient, path: str) -> None:
@@ -29,15 +40,23 @@ class TestScreens:
         assert '<html lang="en">' in response.text
 
     def test_return_detail(self, staff: TestClient) -> None:
-        post_form(staff, "/erp/orders/SO-10003/return",
-                  {"return_qty_BH-1002": "1", "reason": "defective", "resolution": "repair"})
+        post_form(
+            staff,
+            "/erp/orders/SO-10003/return",
+            {"return_qty_BH-1002": "1", "reason": "defective", "resolution": "repair"},
+        )
         page = staff.get("/erp/returns/RMA-0001").text
         assert 'data-testid="rma-reason">defective<' in page
 
     @pytest.mark.parametrize(
         ("path", "status"),
-        [("/erp/orders?page=abc", 422), ("/erp/nowhere", 404), ("/erp/returns/RMA-9999", 404),
-         ("/dms/documents/DOC-9999", 404), ("/erp/customers/C-999", 404)],
+        [
+            ("/erp/orders?page=abc", 422),
+            ("/erp/nowhere", 404),
+            ("/erp/returns/RMA-9999", 404),
+            ("/dms/documents/DOC-9999", 404),
+            ("/erp/customers/C-999", 404),
+        ],
     )
     def test_bad_urls_get_html_error_pages(self, staff: TestClient, path: str, status: int) -> None:
         response = staff.get(path)
