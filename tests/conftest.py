@@ -118,10 +118,18 @@ def committing_engine(engine: object) -> Iterator[object]:
     """The shared engine for tests that need real commits (several sessions, threads); emptied after."""
     from sqlalchemy.engine import Engine
 
-    from tandem.models import Base
 
     assert isinstance(engine, Engine)
     yield engine
+    _empty_tables(engine)
+
+
+def _empty_tables(engine: object) -> None:
+    from sqlalchemy.engine import Engine
+
+    from tandem.models import Base
+
+    assert isinstance(engine, Engine)
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
@@ -136,7 +144,9 @@ def use_database(migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) ->
     get_settings.cache_clear()
     get_engine.cache_clear()
     yield migrated_database_url
-    get_engine().dispose()
+    engine = get_engine()
+    _empty_tables(engine)  # what the app committed must not leak into the next test
+    engine.dispose()
     get_engine.cache_clear()
 
 

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 
 from tandem.pubsub import LocalBroker, RedisBroker
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
+T = TypeVar("T")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` in a fresh loop on its own thread (Playwright's sync API may own this one)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result(timeout=30)
 
 
 async def _receive(broker: LocalBroker | RedisBroker, publisher: LocalBroker | RedisBroker, cid: str) -> str:
@@ -22,7 +32,7 @@ async def _receive(broker: LocalBroker | RedisBroker, publisher: LocalBroker | R
 @pytest.mark.unit
 def test_local_broker_wakes_subscribers_from_any_thread() -> None:
     broker = LocalBroker()
-    assert asyncio.run(_receive(broker, broker, "c1")) == "event"
+    assert run(_receive(broker, broker, "c1")) == "event"
 
 
 @pytest.mark.unit
@@ -35,14 +45,14 @@ def test_local_broker_ignores_other_conversations() -> None:
             await asyncio.sleep(0.05)
             return queue.empty()
 
-    assert asyncio.run(scenario())
+    assert run(scenario())
 
 
 @pytest.mark.e2e
 def test_redis_broker_fans_out_between_two_replicas() -> None:
     replica_a, replica_b = RedisBroker(REDIS_URL), RedisBroker(REDIS_URL)
     try:
-        assert asyncio.run(_receive(replica_a, replica_b, uuid.uuid4().hex)) == "event"
+        assert run(_receive(replica_a, replica_b, uuid.uuid4().hex)) == "event"
     finally:
         replica_a.close()
         replica_b.close()
