@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from knowledge.cli import ingest_command
 from tandem.cli_conversation import chat, eval_app
+from tandem.cli_runs import runs_app
 from tandem.config import Settings, get_settings
 from tandem.errors import TandemError
 from tandem.logging import configure_logging
@@ -41,6 +42,7 @@ app.add_typer(db_app, name="db")
 app.command("ingest")(ingest_command)
 app.command("chat")(chat)
 app.add_typer(eval_app, name="eval")
+app.add_typer(runs_app, name="runs")
 app.add_typer(staff_app, name="staff")
 
 
