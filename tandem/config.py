@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(
         None, validation_alias=AliasChoices("TANDEM_OPENAI_BASE_URL", "OPENAI_BASE_URL")
     )
+    llm_mode: str = Field(
+        "fallback", description="'fallback': the LLM classifies only when the router is unsure; 'always'."
+    )
     llm_model: str = Field("gpt-4o-mini", description="Chat model used when an LLM is configured.")
 
     cors_origins: list[str] = Field(

@@ -34,7 +34,9 @@ def build_chat_engine(
 
     products = ProductMatcher.from_catalog()
     router = IntentRouter(products=products)
-    understanding = Understanding(router, products, llm=_llm(settings))
+    understanding = Understanding(
+        router, products, llm=_llm(settings), llm_always=settings.llm_mode == "always"
+    )
     return ConversationEngine(
         understanding=understanding,
         tools=ToolRegistry(office),
