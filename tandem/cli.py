@@ -56,6 +56,9 @@ def _setup() -> Settings:
 def up(
     sandbox: Annotated[bool, typer.Option(help="Also start the sandbox back office.")] = True,
     seed: Annotated[bool, typer.Option(help="Seed the demo business if it is missing.")] = True,
+    ingest: Annotated[
+        bool, typer.Option(help="Ingest the bundled help centre (unchanged files are skipped).")
+    ] = True,
 ) -> None:
     """Run everything for the demo: migrate, seed, then API, worker and sandbox ERP."""
     settings = _setup()
@@ -64,6 +67,7 @@ def up(
     migrate.upgrade()
     if seed:
         _seed(settings, reset=False, quiet=True)
+    if ingest:
         _ingest_help_centre(settings)
     sandbox_process = _start_sandbox(settings) if sandbox else None
     try:
