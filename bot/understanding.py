@@ -34,6 +34,10 @@ class Understanding:
         self.llm_always = llm_always
         self.llm_below = llm_below
 
+    def prepare(self, text: str) -> None:
+        """Do the expensive part (the embedding) now, outside any database transaction."""
+        self.router.embed(text)
+
     def language(self, text: str, previous: str | None) -> str:
         return str(detect_language(text, previous).language)
 

@@ -72,6 +72,7 @@ def post_message(
     token: CustomerToken = None,
 ) -> TurnResult:
     """Send a customer message and get the bot's replies, intent, awaited answer and jobs."""
+    engine.understanding.prepare(body.text)  # before the transaction takes the database's write lock
     conversation = load_conversation(db, conversation_id, token, lock=True)
     limit_conversation(request, conversation.id)
     return engine.handle(db, conversation, body.text, client_message_id=body.client_message_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,9 @@ class IntentRouter:
         self._folds = translation_folds(examples, folds)
         cache = (cache_dir or get_settings().data_dir / "nlu") / self._cache_name()
         self.vectors = self._example_vectors(cache)
+        # The API embeds a message before its database transaction starts, then classifies inside it.
+        self._recent: dict[str, Vectors] = {}
+        self._recent_lock = threading.Lock()
         self.head, cutoffs = self._trained_head(cache.with_suffix(".head.npz"))
         self.neighbour_weight = cutoffs.neighbour_weight if neighbour_weight is None else neighbour_weight
         self.threshold = cutoffs.threshold if threshold is None else threshold
@@ -139,8 +143,17 @@ class IntentRouter:
         return head, neighbours, boosts
 
     def embed(self, text: str) -> Vectors:
-        """The query vector of one message, shape (dim,)."""
-        vector: Vectors = self.encoder.encode([normalize(text)])[0]
+        """The query vector of one message, shape (dim,); recent messages are remembered."""
+        key = normalize(text)
+        with self._recent_lock:
+            cached = self._recent.get(key)
+        if cached is not None:
+            return cached
+        vector: Vectors = self.encoder.encode([key])[0]
+        with self._recent_lock:
+            self._recent[key] = vector
+            if len(self._recent) > 2048:
+                self._recent.pop(next(iter(self._recent)))
         return vector
 
     def scores(self, text: str, vector: Vectors | None = None) -> list[IntentScore]:
