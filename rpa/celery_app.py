@@ -68,7 +68,7 @@ class JobRelay:
             last = self.sent.get((job_id, attempts))
             if last is not None and now - last < self.resend_after_s:
                 continue
-            self.app.send_task(TASK, args=[job_id], queue=QUEUE)
+            self.app.send_task(TASK, args=[job_id], queue=self.app.conf.task_default_queue)
             self.sent[(job_id, attempts)] = now
             count += 1
         if len(self.sent) > 10_000:
@@ -93,6 +93,6 @@ class JobRelay:
 def register_job_task(app: Celery, run_job: Any) -> None:
     """Bind the task to this process's worker (``run_job(job_id)`` claims and runs one job)."""
 
-    @app.task(name=TASK, acks_late=True, reject_on_worker_lost=True)  # type: ignore[untyped-decorator]
+    @app.task(name=TASK, acks_late=True, reject_on_worker_lost=True, shared=False)  # type: ignore[untyped-decorator]
     def run(job_id: str) -> None:
         run_job(job_id)
