@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from langchain_core.tools import StructuredTool
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from agents.schemas import OrderView
 from agents.tools import ALL_TOOLS, BackOffice, Tool, ToolContext, ToolOutcome
 from rpa import queue
 from rpa.models import Job
 from tandem.errors import TandemError
+
+T = TypeVar("T")
 
 
 class UnknownTool(TandemError):
@@ -24,6 +27,13 @@ class UnknownTool(TandemError):
 class InvalidToolInput(TandemError):
     code = "invalid_tool_input"
     status = 422
+
+
+class BackOfficeUnavailable(TandemError):
+    """The back office could not be read in time (down, slow, or its session broke)."""
+
+    code = "backoffice_unavailable"
+    status = 503
 
 
 class PolicyRefused(TandemError):
@@ -63,13 +73,26 @@ class ToolRegistry:
     def check(self, name: str, ctx: ToolContext, raw: dict[str, Any]) -> ToolOutcome:
         """Authorization and policy for ``name`` with ``raw`` input; read-only tools answer."""
         tool = self.get(name)
-        return tool.run(ctx, self.parse(name, raw), self.office)
+        args = self.parse(name, raw)
+        return self._reading(lambda: tool.run(ctx, args, self.office))
+
+    def order(self, order_id: str) -> OrderView | None:
+        """One order straight from the back office (verification compares its contact details)."""
+        return self._reading(lambda: self.office.get_order(order_id))
+
+    def _reading(self, read: Callable[[], T]) -> T:
+        try:
+            return read()
+        except TandemError:
+            raise
+        except Exception as exc:  # any failure behind this boundary means "cannot check now"
+            raise BackOfficeUnavailable(f"the back office could not be read: {type(exc).__name__}") from exc
 
     def precheck(self, name: str, ctx: ToolContext, order_id: str) -> ToolOutcome:
         """Authorization and policy on the order alone, before asking for the other slots."""
         tool = self.get(name)
         args = tool.input_model.model_construct(None, order_id=order_id)  # type: ignore[call-arg]
-        return tool.check(ctx, args, self.office)
+        return self._reading(lambda: tool.check(ctx, args, self.office))
 
     def submit(
         self, session: Session, name: str, ctx: ToolContext, raw: dict[str, Any], *, turn: str
@@ -79,7 +102,7 @@ class ToolRegistry:
         if not tool.consequential:
             raise UnknownTool(f"{name} does not change the back office")
         args = self.parse(name, raw)
-        outcome = tool.check(ctx, args, self.office)
+        outcome = self._reading(lambda: tool.check(ctx, args, self.office))
         if not outcome.ok:
             return outcome, None
         payload = tool.job_payload(ctx, args).model_dump(mode="json")

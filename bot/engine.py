@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agents import ToolRegistry
+from agents.registry import BackOfficeUnavailable
 from bot.citations import public_link
 from bot.dialogue import DialogueState
 from bot.models import Conversation, Customer, Message
-from bot.replies import Citation, product_name
+from bot.replies import BotReply, Citation, product_name
 from bot.schemas import BotMessageOut, TurnResult
 from bot.transcript import append_message, message_event, record_event
 from bot.turn import POLICY_ARTICLES, Turn
@@ -21,6 +22,7 @@ from bot.understanding import Understanding
 from knowledge import Answer, Retriever
 from tandem.clock import today as clock_today
 from tandem.errors import NotFound
+from tandem.i18n import t
 from tandem.logging import get_logger
 from tandem.security import token_hash
 
@@ -113,7 +115,16 @@ class ConversationEngine:
         state.language = conversation.language = inbound.language = language
         turn = Turn(self, session, conversation, state, language, inbound.id)
         if conversation.status == "bot":
-            turn.run(text, attachment)
+            try:
+                turn.run(text, attachment)
+            except BackOfficeUnavailable:
+                log.warning("backoffice_unavailable", conversation_id=conversation.id)
+                # The request stays where it was: the customer can simply try again.
+                turn.replies.append(
+                    BotReply(
+                        t("backoffice.unavailable", language), quick_replies=[t("quick.human", language)]
+                    )
+                )
         result = TurnResult(
             messages=[BotMessageOut.model_validate(r.as_dict()) for r in turn.replies],
             intent=turn.intent,

@@ -250,7 +250,7 @@ class Turn:
                 return True
             return False
         order_id = flow.slots.get("order_id") or flow.slots.get("verify_order_id")
-        order = self.engine.tools.office.get_order(order_id) if order_id else None
+        order = self.engine.tools.order(order_id) if order_id else None
         if order is not None and contact_matches(email, phone, order.customer_email, order.customer_phone):
             self.verify(order.customer_id)
             flow.awaiting = None

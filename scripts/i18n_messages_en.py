@@ -23,6 +23,10 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "The team works Monday to Saturday, 08:00–20:00 East Africa Time."
     ),
     "handoff.waiting": "A member of our support team will answer you here shortly.",
+    "backoffice.unavailable": (
+        "Sorry, I can't reach our order system right now. Please try again in a few minutes, "
+        "or I can connect you with a person."
+    ),
     "handoff.returned": "I'm back. How else can I help you?",
     "ask.order_id": "What is your order number? It looks like SO-10012.",
     "ask.order_id_again": "That doesn't look like an order number. It looks like SO-10012 — could you check it?",

@@ -25,6 +25,7 @@ AR: dict[str, str | tuple[str, ...]] = {
     ),
     "handoff.waiting": "سيرد عليك أحد أعضاء فريق الدعم هنا قريبًا.",
     "handoff.returned": "عدت من جديد. بماذا يمكنني مساعدتك أيضًا؟",
+    "backoffice.unavailable": "عذرًا، لا أستطيع الوصول إلى نظام الطلبات الآن. يُرجى المحاولة مرة أخرى بعد بضع دقائق، أو يمكنني توصيلك بأحد موظفينا.",
     "ask.order_id": "ما رقم طلبك؟ يكون بهذا الشكل: SO-10012.",
     "ask.order_id_again": "لا يبدو هذا رقم طلب. رقم الطلب يكون بهذا الشكل: SO-10012 — هل يمكنك التحقق منه؟",
     "ask.address": "ما عنوان التوصيل الجديد (الشارع، المدينة، الرمز البريدي، الدولة)؟",
@@ -200,6 +201,7 @@ FA: dict[str, str | tuple[str, ...]] = {
     ),
     "handoff.waiting": "یکی از همکاران تیم پشتیبانی به‌زودی همین‌جا به شما پاسخ می‌دهد.",
     "handoff.returned": "برگشتم. دیگر چه کمکی از من برمی‌آید؟",
+    "backoffice.unavailable": "متأسفم، در حال حاضر به سامانه سفارش‌ها دسترسی ندارم. لطفاً چند دقیقه دیگر دوباره تلاش کنید، یا می‌توانم شما را به یکی از همکارانمان وصل کنم.",
     "ask.order_id": "شماره سفارش شما چیست؟ شکل آن مانند SO-10012 است.",
     "ask.order_id_again": (
         "این شبیه شماره سفارش نیست. شماره سفارش شکلی مانند SO-10012 دارد — ممکن است آن را بررسی کنید؟"
@@ -396,6 +398,7 @@ SW: dict[str, str | tuple[str, ...]] = {
     ),
     "handoff.waiting": "Mhudumu wa timu yetu ya huduma kwa wateja atakujibu hapa hivi punde.",
     "handoff.returned": "Nimerudi. Nikusaidie nini kingine?",
+    "backoffice.unavailable": "Samahani, siwezi kufikia mfumo wetu wa maagizo kwa sasa. Tafadhali jaribu tena baada ya dakika chache, au naweza kukuunganisha na mhudumu.",
     "ask.order_id": "Namba ya agizo lako ni ipi? Inaonekana hivi: SO-10012.",
     "ask.order_id_again": (
         "Hiyo haionekani kuwa namba ya agizo. Inaonekana hivi: SO-10012 — unaweza kuiangalia tena?"
@@ -602,6 +605,7 @@ PL: dict[str, str | tuple[str, ...]] = {
     ),
     "handoff.waiting": "Konsultant z naszego zespołu obsługi klienta wkrótce odpowie tutaj.",
     "handoff.returned": "Jestem z powrotem. W czym jeszcze mogę pomóc?",
+    "backoffice.unavailable": "Przepraszam, w tej chwili nie mogę połączyć się z systemem zamówień. Proszę spróbować ponownie za kilka minut albo mogę połączyć z konsultantem.",
     "ask.order_id": "Proszę podać numer zamówienia. Wygląda tak: SO-10012.",
     "ask.order_id_again": (
         "To nie wygląda na numer zamówienia. Numer wygląda tak: SO-10012 — proszę go sprawdzić."

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from agents import ToolContext, ToolRegistry
 from agents.demo import DemoBackOffice
 from agents.registry import InvalidToolInput
+from agents.schemas import OrderView
 from rpa.models import Job
 
 TODAY = date(2026, 11, 25)
@@ -149,3 +150,31 @@ def test_langchain_view_never_enqueues(registry: ToolRegistry, office: DemoBackO
     result = tools["cancel_order"].invoke({"order_id": order_id})
     assert result["status"] == "ok"
     assert "order_id" in tools["cancel_order"].args
+
+
+class BrokenBackOffice(DemoBackOffice):
+    """A back office whose screens time out."""
+
+    def get_order(self, order_id: str) -> OrderView | None:
+        raise TimeoutError("ERP did not answer")
+
+
+@pytest.mark.db
+def test_an_unreachable_back_office_is_an_apology_not_an_error(db: Session, demo_chat_engine: object) -> None:
+    from bot.engine import ConversationEngine
+    from tandem.config import get_settings
+    from tandem.seed import seed_front_office
+
+    assert isinstance(demo_chat_engine, ConversationEngine)
+    seed_front_office(db, get_settings())
+    engine = ConversationEngine(
+        understanding=demo_chat_engine.understanding,
+        tools=ToolRegistry(BrokenBackOffice(TODAY)),
+        knowledge=None,
+    )
+    conversation = engine.open(db)
+    engine.handle(db, conversation, "I want to cancel order SO-10049")
+    result = engine.handle(db, conversation, "amina.wanjiku@example.com")
+    assert "can't reach our order system" in result.messages[-1].text
+    assert result.awaiting == "verification"  # nothing lost: the customer can try again
+    assert db.scalar(select(func.count()).select_from(Job)) == 0
