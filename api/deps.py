@@ -28,7 +28,9 @@ def _engine(request: Request) -> ConversationEngine:
     return engine
 
 
-DbSession = Annotated[Session, Depends(_db_session)]
+# scope="function": commit before the response is sent, so a client that acts on the answer at once
+# (opens a conversation, then writes to it) always finds what it was told exists.
+DbSession = Annotated[Session, Depends(_db_session, scope="function")]
 ChatEngine = Annotated[ConversationEngine, Depends(_engine)]
 
 __all__ = ["ChatEngine", "DbSession", "session_factory"]
