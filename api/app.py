@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -23,7 +22,6 @@ from bot.engine import ConversationEngine
 from tandem.config import Settings, get_settings
 from tandem.db import get_engine, session_factory
 
-STATIC_DIR = Path(__file__).parent / "static"
 EngineFactory = Callable[[], ConversationEngine]
 
 

@@ -7,31 +7,14 @@ wrong proposal that the dialogue then checks like any other.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel, Field
 
-from bot.schemas import INTENTS, StructuredIntent
+from bot.schemas import IntentName, StructuredIntent
 from tandem.config import Settings
-
-IntentName = Literal[
-    "greeting",
-    "goodbye",
-    "faq",
-    "order_status",
-    "place_order",
-    "cancel_order",
-    "return_item",
-    "change_address",
-    "check_stock",
-    "request_invoice",
-    "file_document",
-    "human_agent",
-    "out_of_scope",
-]
-assert set(IntentName.__args__) == set(INTENTS)  # type: ignore[attr-defined]
 
 SYSTEM_PROMPT = """You classify one customer message for Baobab Home, an online shop.
 Return the intent and any slot values literally present in the message. Intents:

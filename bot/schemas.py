@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -10,7 +10,7 @@ Language = Literal["en", "ar", "fa", "sw", "pl", "other"]
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "ar", "fa", "sw", "pl")
 RTL_LANGUAGES = frozenset({"ar", "fa"})
 
-INTENTS: tuple[str, ...] = (
+IntentName = Literal[
     "greeting",
     "goodbye",
     "faq",
@@ -24,7 +24,8 @@ INTENTS: tuple[str, ...] = (
     "file_document",
     "human_agent",
     "out_of_scope",
-)
+]
+INTENTS: tuple[str, ...] = get_args(IntentName)
 
 
 class StructuredIntent(BaseModel):
