@@ -21,7 +21,7 @@ from typing import Any, Protocol, TypeVar
 import psutil
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 
-from rpa.errors import BusinessError
+from rpa.errors import BusinessError, JobCancelled
 from tandem.logging import get_logger
 
 log = get_logger(__name__)
@@ -211,8 +211,8 @@ class BrowserPool:
                 result = await work(lease)
                 healthy = True
                 return result
-            except BusinessError:
-                healthy = True  # the back office said no; the context itself is fine
+            except (BusinessError, JobCancelled):
+                healthy = True  # the back office said no, or ops said stop; the context itself is fine
                 raise
             finally:
                 await self._release(slots, lease, healthy)

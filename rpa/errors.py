@@ -29,3 +29,13 @@ class NeedsReview(BotError):
     """The bot is unsure what happened; a person decides."""
 
     error_class = "review"
+
+
+class JobCancelled(BotError):
+    """Ops asked for the job to stop; the bot stopped before its next step."""
+
+    error_class = "cancelled"
+
+
+class SignInRejected(NeedsReview):
+    """The target refused the bot's credentials: a configuration problem no retry can fix."""

@@ -95,9 +95,10 @@ def claim(
         (Job.status == QUEUED) & (Job.not_before <= now),
         (Job.status == RUNNING) & (Job.lease_expires_at < now),
     )
+    # A running job cancelled on request whose worker died is settled here, not run again.
     query = (
-        select(Job.id, Job.status, Job.attempts)
-        .where(runnable, Job.cancel_requested.is_(False))
+        select(Job.id, Job.status, Job.attempts, Job.cancel_requested)
+        .where(runnable, or_(Job.cancel_requested.is_(False), Job.status == RUNNING))
         .order_by(Job.priority.desc(), Job.not_before, Job.created_at)
         .limit(candidates)
     )
@@ -105,7 +106,10 @@ def claim(
         query = query.where(Job.kind.in_(kinds))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    for job_id, status, attempts in session.execute(query).all():
+    for job_id, status, attempts, cancel_requested in session.execute(query).all():
+        if cancel_requested:
+            _cancel_abandoned(session, job_id, attempts, now)
+            continue
         taken = session.execute(
             update(Job)
             .where(Job.id == job_id, Job.status == status, Job.attempts == attempts)
@@ -123,6 +127,22 @@ def claim(
             assert job is not None
             return job
     return None
+
+
+def _cancel_abandoned(session: Session, job_id: str, attempts: int, now: datetime) -> None:
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == RUNNING, Job.attempts == attempts)
+        .values(
+            status=CANCELLED,
+            finished_at=now,
+            lease_owner=None,
+            lease_expires_at=None,
+            error_class="cancelled",
+            error_message="cancelled on request; its worker stopped during the attempt",
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def claim_job(session: Session, job_id: str, *, worker_id: str, lease_seconds: float = 60.0) -> Job | None:
@@ -220,6 +240,9 @@ def fail(
     job.lease_owner = job.lease_expires_at = None
     if error_class == "business":
         job.status, job.finished_at = FAILED, utcnow()
+    elif error_class == "cancelled" or (job.cancel_requested and error_class == "system"):
+        # A cancelled job is not tried again, whether it stopped at a step boundary or broke first.
+        job.status, job.finished_at = CANCELLED, utcnow()
     elif error_class == "review" or job.attempts >= job.max_attempts:
         job.status = NEEDS_REVIEW
         job.review_reason = message if error_class == "review" else f"retries exhausted: {message}"

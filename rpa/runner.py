@@ -6,6 +6,7 @@ Playwright trace, kept for every failed attempt and a sample of the successful o
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 from dataclasses import dataclass
 from functools import partial
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from rpa.bots import SandboxDmsBot, SandboxErpBot
@@ -76,7 +78,7 @@ class BotRunner:
         directory = self.settings.resolved_artifacts_dir / job.id / f"attempt-{attempt.number}"
         recorder = RunRecorder(directory, screenshots=self.screenshots)
         kept: list[Path] = []
-        work = partial(self._attempt, bot_class, payload, job.idempotency_key, recorder, kept)
+        work = partial(self._attempt, bot_class, payload, job.id, job.idempotency_key, recorder, kept)
         try:
             return self.pool.run(bot_class.target_name, work, timeout=self.timeout_s)
         except concurrent.futures.TimeoutError as exc:
@@ -88,18 +90,33 @@ class BotRunner:
         self,
         bot_class: type[Bot],
         payload: JobPayload,
+        job_id: str,
         key: str,
         recorder: RunRecorder,
         kept: list[Path],
         lease: Lease,
     ) -> dict[str, Any]:
         artifacts = self.settings.resolved_artifacts_dir
-        bot = bot_class(self.pool, lease, recorder=recorder, artifacts_dir=artifacts)
+        bot = bot_class(
+            self.pool,
+            lease,
+            recorder=recorder,
+            artifacts_dir=artifacts,
+            should_stop=partial(self._cancel_requested, job_id),
+        )
         if not self.traces:
             return await bot.run_job(payload, key)
         keep = partial(_keep, self.trace_sample_rate)
         async with tracing(lease, recorder.directory / "trace.zip", keep, kept):
             return await bot.run_job(payload, key)
+
+    async def _cancel_requested(self, job_id: str) -> bool:
+        """Whether ops asked for ``job_id`` to stop (read between steps, off the browser loop)."""
+        return await asyncio.to_thread(self._read_cancel_requested, job_id)
+
+    def _read_cancel_requested(self, job_id: str) -> bool:
+        with transaction(self.engine) as session:
+            return bool(session.scalar(select(Job.cancel_requested).where(Job.id == job_id)))
 
     def _save(self, attempt_id: int, recorder: RunRecorder, kept: list[Path]) -> None:
         with transaction(self.engine) as session:

@@ -120,7 +120,8 @@ class Worker:
                 settled = queue.fail(
                     session, job_id, self.worker_id, error_class=status, message=str(value), retry=self.retry
                 )
-                attempt.outcome, attempt.error_class, attempt.error_message = "failed", status, str(value)
+                outcome_name = "cancelled" if status == "cancelled" else "failed"
+                attempt.outcome, attempt.error_class, attempt.error_message = outcome_name, status, str(value)
         if settled is None:
             log.warning("lease_lost", job_id=job_id, worker=self.worker_id)
             return None

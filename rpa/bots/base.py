@@ -20,7 +20,7 @@ from playwright.async_api import Locator, Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from rpa.browser_pool import BrowserPool, Lease
-from rpa.errors import BusinessError, TransientError
+from rpa.errors import BusinessError, JobCancelled, TransientError
 from rpa.evidence import RunRecorder
 from rpa.jobs import JobPayload
 
@@ -134,6 +134,7 @@ class Bot:
         *,
         recorder: RunRecorder | None = None,
         artifacts_dir: Path | None = None,
+        should_stop: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         target = pool.target(lease.target)
         if not isinstance(target, WebTarget):
@@ -141,6 +142,7 @@ class Bot:
         self.pool, self.lease, self.target = pool, lease, target
         self.recorder = recorder
         self.artifacts_dir = artifacts_dir or Path("var/artifacts")
+        self.should_stop = should_stop
 
     @property
     def page(self) -> Page:
@@ -167,11 +169,16 @@ class Bot:
             raise TransientError(f"browser error on {self.target.name}: {_first_line(exc)}") from exc
         raise AssertionError("unreachable")
 
-    def step(self, name: str) -> AbstractAsyncContextManager[object]:
-        """A recorded step (screenshot when it ends), or nothing when no recorder is attached."""
-        if self.recorder is None:
-            return nullcontext()
-        return self.recorder.step(name, self.page)
+    @asynccontextmanager
+    async def step(self, name: str) -> AsyncIterator[object]:
+        """A recorded step (screenshot when it ends); a job cancelled meanwhile stops before it."""
+        if self.should_stop is not None and await self.should_stop():
+            raise JobCancelled(f"cancelled on request before the step {name!r}")
+        recording: AbstractAsyncContextManager[object] = (
+            nullcontext() if self.recorder is None else self.recorder.step(name, self.page)
+        )
+        async with recording as record:
+            yield record
 
     async def open(self, path: str) -> Response | None:
         """Go to ``path``; an expired session is signed in again and the page opened once more."""

@@ -117,6 +117,35 @@ class TestSettle:
             queue.cancel(db, job.id)
 
 
+class TestCancelWhileRunning:
+    def test_a_running_job_is_flagged_then_settles_as_cancelled(self, db: Session) -> None:
+        job = create_job(db)
+        queue.claim(db, worker_id="w")
+        queue.cancel(db, job.id)
+        assert (job.status, job.cancel_requested) == (queue.RUNNING, True)
+        settled = queue.fail(db, job.id, "w", error_class="cancelled", message="stopped before a step")
+        assert settled is not None
+        assert settled.status == queue.CANCELLED
+        assert settled.finished_at is not None
+        assert queue.claim(db, worker_id="w") is None
+
+    def test_a_system_error_after_the_request_is_not_retried(self, db: Session) -> None:
+        job = create_job(db)
+        queue.claim(db, worker_id="w")
+        queue.cancel(db, job.id)
+        settled = queue.fail(db, job.id, "w", error_class="system", message="ERP answered 500")
+        assert settled is not None
+        assert settled.status == queue.CANCELLED
+
+    def test_a_job_whose_worker_died_after_the_request_is_settled_not_run_again(self, db: Session) -> None:
+        job = create_job(db)
+        queue.claim(db, worker_id="dead", lease_seconds=-1)
+        queue.cancel(db, job.id)
+        assert queue.claim(db, worker_id="alive") is None
+        db.refresh(job)
+        assert (job.status, job.error_class, job.attempts) == (queue.CANCELLED, "cancelled", 1)
+
+
 class TestRetryPolicy:
     @pytest.mark.unit
     def test_backoff_grows_and_is_capped(self) -> None:
