@@ -232,7 +232,12 @@ class BrowserPool:
         self.stats.contexts_created += 1
         lease = Lease(slots.target.name, context, page, self._generation)
         if slots.storage_state is None:
-            await self.sign_in(lease)
+            try:
+                await self.sign_in(lease)
+            except BaseException:
+                self.stats.contexts_recycled += 1
+                await _close_quietly(context)
+                raise
         return lease
 
     async def sign_in(self, lease: Lease) -> None:

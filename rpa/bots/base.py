@@ -20,7 +20,7 @@ from playwright.async_api import Locator, Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from rpa.browser_pool import BrowserPool, Lease
-from rpa.errors import BusinessError, JobCancelled, TransientError
+from rpa.errors import BusinessError, JobCancelled, SignInRejected, TransientError
 from rpa.evidence import RunRecorder
 from rpa.jobs import JobPayload
 
@@ -106,15 +106,28 @@ class WebTarget:
     submit_label: str = "Sign in"
 
     async def sign_in(self, page: Page) -> None:
-        """Fill and send the sign-in form; a refusal is an error worth retrying later."""
+        """Fill and send the sign-in form.
+
+        Rejected credentials (401 back on the sign-in form) are a configuration problem that no
+        retry fixes, so they go to a person; any other refusal is worth retrying later.
+        """
         await page.goto(self.base_url + self.sign_in_path, wait_until="domcontentloaded")
         await page.get_by_label(self.user_label).fill(self.user)
         await page.get_by_label(self.password_label).fill(self.password)
-        async with page.expect_navigation(wait_until="domcontentloaded"):
+        async with page.expect_navigation(wait_until="domcontentloaded") as navigation:
             await page.get_by_role("button", name=self.submit_label).click()
-        if self.is_sign_in_page(page.url):
-            message = await page.evaluate(_script(_REFUSAL_JS))
-            raise TransientError(f"{self.name}: sign-in refused: {message or 'no reason shown'}")
+        response = await navigation.value
+        if not self.is_sign_in_page(page.url):
+            return
+        status = response.status if response is not None else 0
+        message = await page.evaluate(_script(_REFUSAL_JS)) or "no reason shown"
+        if status == 401:
+            raise SignInRejected(
+                f"{self.name} rejected the bot's sign-in as {self.user!r} ({message}): "
+                "the back-office user name or password in the settings is wrong; "
+                "fix it, then approve the job to run it again"
+            )
+        raise TransientError(f"{self.name}: sign-in refused (HTTP {status}): {message}")
 
     def is_sign_in_page(self, url: str) -> bool:
         """Whether ``url`` is the sign-in screen (where an expired session lands)."""
