@@ -202,7 +202,9 @@ def question_features(kb: KnowledgeBase, items: list[dict[str, Any]]) -> tuple[n
     rows, labels = [], []
     for item in items:
         question, language = str(item["question"]), str(item["language"])
-        hits = kb.searcher.search(question, 8, vector=kb.embedder.embed_query(question))
+        hits = kb.searcher.search(
+            question, 8, vector=kb.embedder.embed_query(question), query_language=language
+        )
         rows.append(features(question, language, hits))
         labels.append(1.0 if item.get("article") else 0.0)
     return np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64)

@@ -107,14 +107,20 @@ class KnowledgeBase:
         language: str | None = None,
         tags: Sequence[str] = (),
         article: str | None = None,
+        query_language: str | None = None,
     ) -> list[SearchHit]:
-        """Hybrid search, optionally filtered by language, tags (all of them) and article."""
-        return self.searcher.search(query, k, language=language, tags=tags, article=article)
+        """Hybrid search, optionally filtered by language, tags (all of them) and article.
+
+        ``query_language`` is the language of ``query`` (guessed when not given).
+        """
+        return self.searcher.search(
+            query, k, language=language, tags=tags, article=article, query_language=query_language
+        )
 
     def answer(self, question: str, language: str) -> Answer:
         """An answer in ``language`` from the best article, with citations, or a refusal."""
         vector = self.embedder.embed_query(question)
-        hits = self.searcher.search(question, 8, vector=vector)
+        hits = self.searcher.search(question, 8, vector=vector, query_language=language)
         score = max((h.dense for h in hits[:3] if h.dense is not None), default=0.0)
         if not hits:
             return refusal(language, score)
@@ -156,5 +162,6 @@ class KnowledgeBase:
             language=language,
             article=top.chunk.article,
             vector=vector,  # type: ignore[arg-type]
+            query_language=language,
         )
         return local + [h for h in hits if h.id not in {x.id for x in local}] if local else hits

@@ -48,18 +48,21 @@ class LexicalIndex:
             keep &= np.array([tag in c.tags for c in self.chunks], dtype=bool)
         return keep
 
+    def scores(self, query: str, mask: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.float64]:
+        """The BM25 score of every chunk (0 outside ``mask`` and without a shared term)."""
+        tokens = [t for t in lexical_terms(query) if t in self._vocabulary]
+        if self._retriever is None or not tokens:
+            return np.zeros(len(self.chunks))
+        scores = np.asarray(self._retriever.get_scores(tokens), dtype=np.float64)
+        return np.where(mask, scores, 0.0) if mask is not None else scores
+
     def search(
         self, query: str, k: int, mask: npt.NDArray[np.bool_] | None = None
     ) -> list[tuple[str, float]]:
         """Top ``k`` chunks as ``(id, BM25 score)``; only chunks with a positive score."""
         if self._retriever is None or k <= 0:
             return []
-        tokens = [t for t in lexical_terms(query) if t in self._vocabulary]
-        if not tokens:
-            return []
-        scores = self._retriever.get_scores(tokens)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
+        scores = self.scores(query, mask)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]

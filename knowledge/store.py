@@ -162,10 +162,20 @@ class ChunkStore:
 
     def all(self, page: int = 5000) -> list[StoredChunk]:
         """Every chunk (for building the in-memory lexical index)."""
+        return self.all_with_vectors(page, vectors=False)[0]
+
+    def all_with_vectors(
+        self, page: int = 5000, *, vectors: bool = True
+    ) -> tuple[list[StoredChunk], Vectors]:
+        """Every chunk and (if asked) its stored vector, row ``i`` belonging to chunk ``i``."""
+        import numpy as np
+
         out: list[StoredChunk] = []
+        rows: list[Any] = []
         offset = 0
+        include: list[Any] = ["documents", "metadatas", *(["embeddings"] if vectors else [])]
         while True:
-            result = self.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            result = self.collection.get(include=include, limit=page, offset=offset)
             ids = result["ids"]
             out.extend(
                 StoredChunk(i, doc or "", meta or {})
@@ -173,9 +183,13 @@ class ChunkStore:
                     ids, result["documents"] or [], result["metadatas"] or [], strict=True
                 )
             )
+            if vectors and len(ids):
+                rows.append(np.asarray(result["embeddings"], dtype=np.float32))
             if len(ids) < page:
-                return out
+                break
             offset += page
+        matrix = np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+        return out, matrix.astype(np.float32, copy=False)
 
     def vectors(self, ids: Sequence[str]) -> Vectors:
         """Stored vectors of ``ids`` (in that order)."""
