@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from knowledge.lexical import lexical_text
 from knowledge.search import LEXICAL_DAMPING, SearchHit
 from knowledge.tokens import lexical_terms, tokenize
 
@@ -45,7 +46,7 @@ def features(question: str, language: str, hits: Sequence[SearchHit]) -> list[fl
     # Out-of-scope questions name things the help centre never mentions (a city's weather, a
     # mountain): the share of the question's n-grams found in the best passages is low.
     wanted = set(lexical_terms(question))
-    found = {t for h in hits[:3] for t in lexical_terms(f"{h.chunk.title_path}\n{h.chunk.text}")}
+    found = {t for h in hits[:3] for t in lexical_terms(lexical_text(h.chunk))}
     coverage = len(wanted & found) / len(wanted) if wanted else 0.0
     return [
         top,

@@ -11,7 +11,12 @@ import numpy.typing as npt
 from knowledge.store import StoredChunk
 from knowledge.tokens import lexical_terms
 
-__all__ = ["LexicalIndex"]
+__all__ = ["LexicalIndex", "lexical_text"]
+
+
+def lexical_text(chunk: StoredChunk) -> str:
+    """What BM25 sees of a chunk: its title path, its tags (authors' keywords), then the body."""
+    return f"{chunk.title_path}\n{' '.join(chunk.tags)}\n{chunk.text}"
 
 
 class LexicalIndex:
@@ -24,7 +29,7 @@ class LexicalIndex:
         self._articles = np.array([c.article for c in self.chunks], dtype=object)
         self._retriever: bm25s.BM25 | None = None
         self._vocabulary: set[str] = set()
-        corpus = [lexical_terms(f"{c.title_path}\n{c.text}") or ["\x00"] for c in self.chunks]
+        corpus = [lexical_terms(lexical_text(c)) or ["\x00"] for c in self.chunks]
         if corpus:
             self._retriever = bm25s.BM25()
             self._retriever.index(corpus, show_progress=False)

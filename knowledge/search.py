@@ -35,7 +35,7 @@ from knowledge.store import ChunkStore, StoredChunk
 
 __all__ = ["HybridSearcher", "SearchHit", "fuse"]
 
-LEXICAL_WEIGHT = 0.1
+LEXICAL_WEIGHT = 0.15
 # BM25 scores are divided by (best + LEXICAL_DAMPING): a query whose best lexical match is
 # weak moves the ranking less than one with a strong, specific match.
 LEXICAL_DAMPING = 10.0
