@@ -19,10 +19,13 @@ def touch(session: Session, conversation_id: str) -> None:
 def record_event(
     session: Session, conversation_id: str, kind: str, payload: dict[str, Any]
 ) -> ConversationEvent:
-    """Append to the conversation's event log (streams replay it by id)."""
+    """Append to the conversation's event log (streams replay it by id).
+
+    Not flushed here: the unit of work inserts a mapper's rows in the order they were added, so
+    the ids still follow the order of the events, and a turn writes its rows in one go.
+    """
     event = ConversationEvent(conversation_id=conversation_id, kind=kind, payload=payload)
     session.add(event)
-    session.flush()
     touch(session, conversation_id)
     return event
 

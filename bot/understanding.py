@@ -35,8 +35,8 @@ class Understanding:
         self.llm_below = llm_below
 
     def prepare(self, text: str) -> None:
-        """Do the expensive part (the embedding) now, outside any database transaction."""
-        self.router.embed(text)
+        """Do the expensive part (embedding and scoring) now, outside any database transaction."""
+        self.router.scores(text)
 
     def language(self, text: str, previous: str | None) -> str:
         return str(detect_language(text, previous).language)

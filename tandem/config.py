@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     database_url: str = Field("", description="SQLAlchemy URL; default SQLite file in data_dir.")
     db_pool_size: int = Field(10, ge=1, description="Connection pool size (PostgreSQL).")
     db_max_overflow: int = Field(20, ge=0, description="Extra connections over the pool size.")
+    db_busy_timeout_s: float = Field(
+        10.0, gt=0, le=300, description="SQLite: how long a write waits for the database before a 503."
+    )
     secret_key: SecretStr = Field(
         SecretStr("dev-only-change-me"), description="Signs sessions and CSRF tokens."
     )
@@ -80,6 +83,13 @@ class Settings(BaseSettings):
 
     artifacts_dir: Path | None = Field(None, description="Run evidence (default data_dir/artifacts).")
     worker_concurrency: int = Field(2, ge=1, le=32, description="Jobs a worker runs at once.")
+    worker_lease_seconds: float = Field(
+        60.0, gt=0, description="A job held by a worker that stopped beating is claimable after this."
+    )
+    worker_retry_base_seconds: float = Field(
+        2.0, ge=0, description="First delay before a job's system error is retried; doubles per attempt."
+    )
+    worker_retry_cap_seconds: float = Field(300.0, ge=0, description="Longest delay between job retries.")
 
     telegram_bot_token: SecretStr | None = Field(None, description="Telegram Bot API token (from BotFather).")
     telegram_webhook_secret: SecretStr | None = Field(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -10,7 +13,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from tandem.errors import ConfigurationError
@@ -31,17 +34,75 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True)}
 
 
-def _enable_sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+def _sqlite_pragmas(busy_timeout_s: float) -> Any:
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+        cursor.close()
+
+    return configure
 
 
-def build_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> Engine:
-    """An engine for ``url``; SQLite gets WAL and foreign keys, PostgreSQL a sized pool."""
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
+
+
+class SQLiteWriteGate:
+    """One writing transaction at a time in this process, queued in Python rather than in SQLite.
+
+    SQLite admits one writer per database. The others wait in its busy handler, which naps (up to
+    100 ms a time) and lets newcomers overtake the sleepers: under load that gives a long, unfair
+    tail and, past the busy timeout, errors. The gate is taken before a transaction's first write
+    statement and given back at commit or rollback, so writers of this process queue on a lock and
+    each runs as soon as the previous one ends. Other processes (``tandem worker``, the CLI) still
+    meet SQLite's own lock and busy timeout. Reads never take the gate (WAL readers do not block).
+    """
+
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self._lock = threading.Lock()  # not an RLock: commit may run on another thread than the write
+
+    def attach(self, engine: Engine) -> None:
+        event.listen(engine, "before_cursor_execute", self._before_execute)
+        event.listen(engine, "commit", self._finish("commit"))
+        event.listen(engine, "rollback", self._finish("rollback"))
+        event.listen(engine.pool, "checkin", self._release_record)  # a connection dropped mid-write
+
+    def _before_execute(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if conn.info.get("write_gate") or not _WRITE.match(statement):
+            return
+        started = time.monotonic()
+        if not self._lock.acquire(timeout=self.timeout_s):
+            raise OperationalError(statement[:80], None, Exception("database is locked (write queue)"))
+        conn.info["write_gate"] = started
+
+    def _finish(self, action: str) -> Any:
+        def finish(conn: Any) -> None:
+            # The event fires before SQLAlchemy commits; end the transaction first, so the next
+            # writer never finds SQLite still locked (SQLAlchemy's own commit is then a no-op).
+            if "write_gate" in conn.info:
+                try:
+                    getattr(conn.connection.dbapi_connection, action)()
+                finally:
+                    self._release(conn.info)
+
+        return finish
+
+    def _release_record(self, _dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            self._release(record.info)
+
+    def _release(self, info: dict[str, Any]) -> None:
+        if info.pop("write_gate", None) is not None:
+            self._lock.release()
+
+
+def build_engine(
+    url: str, *, pool_size: int = 10, max_overflow: int = 20, busy_timeout_s: float = 10.0
+) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a write gate, PostgreSQL a sized pool."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -53,7 +114,8 @@ def build_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> En
 
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _enable_sqlite_wal)
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_s))
+        SQLiteWriteGate(busy_timeout_s).attach(engine)
         return engine
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -73,6 +135,7 @@ def get_engine() -> Engine:
         settings.resolved_database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        busy_timeout_s=settings.db_busy_timeout_s,
     )
 
 

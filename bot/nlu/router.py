@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from bot.nlu.calibration import Cutoffs, Probabilities, choose_cutoffs, mix, translation_folds
 from bot.nlu.encoder import E5QueryEncoder, QueryEncoder, Vectors
@@ -77,7 +78,9 @@ class IntentRouter:
         self.vectors = self._example_vectors(cache)
         # The API embeds a message before its database transaction starts, then classifies inside it.
         self._recent: dict[str, Vectors] = {}
+        self._recent_scores: dict[str, list[IntentScore]] = {}  # a turn may ask twice about one text
         self._recent_lock = threading.Lock()
+        self._label_columns: list[NDArray[np.intp]] | None = None
         self.head, cutoffs = self._trained_head(cache.with_suffix(".head.npz"))
         self.neighbour_weight = cutoffs.neighbour_weight if neighbour_weight is None else neighbour_weight
         self.threshold = cutoffs.threshold if threshold is None else threshold
@@ -161,7 +164,20 @@ class IntentRouter:
         quick = quick_reply_intent(text)
         if quick is not None and quick in self.names:
             return [IntentScore(quick, 1.0), *(IntentScore(n, 0.0) for n in self.names if n != quick)]
-        vector = self.embed(text) if vector is None else vector
+        if vector is None:
+            with self._recent_lock:
+                cached = self._recent_scores.get(text)
+            if cached is not None:
+                return list(cached)
+        ranked = self._ranked(text, self.embed(text) if vector is None else vector)
+        if vector is None:
+            with self._recent_lock:
+                self._recent_scores[text] = ranked
+                if len(self._recent_scores) > 2048:
+                    self._recent_scores.pop(next(iter(self._recent_scores)))
+        return list(ranked)
+
+    def _ranked(self, text: str, vector: Vectors) -> list[IntentScore]:
         head = self.head.probabilities(vector[None, :])[0].astype(np.float64)
         probs = self._combined(text, head, self._neighbour_probabilities(vector))
         order = np.argsort(-probs, kind="stable")
@@ -192,15 +208,19 @@ class IntentRouter:
     def _neighbour_softmax(self, similarities: Matrix, labels: Labels) -> Probabilities:
         """Rows of example similarities (columns labelled ``labels``) → neighbour probabilities."""
         per_intent = np.stack(
-            [
-                np.sort(similarities[:, labels == i], axis=1)[:, -_NEIGHBOURS:].mean(axis=1)
-                for i in range(len(self.names))
-            ],
-            axis=1,
+            [_top_mean(similarities[:, columns], _NEIGHBOURS) for columns in self._columns(labels)], axis=1
         )
         scaled = softmax(per_intent.astype(np.float32), _NEIGHBOUR_TEMPERATURE)
         probs: Probabilities = scaled.astype(np.float64)
         return probs
+
+    def _columns(self, labels: Labels) -> list[NDArray[np.intp]]:
+        """Each intent's example columns (computed once for the router's own labels)."""
+        if labels is self.labels:
+            if self._label_columns is None:
+                self._label_columns = [np.flatnonzero(labels == i) for i in range(len(self.names))]
+            return self._label_columns
+        return [np.flatnonzero(labels == i) for i in range(len(self.names))]
 
     def top(self, text: str, k: int = 3, vector: Vectors | None = None) -> list[IntentScore]:
         """The ``k`` most likely intents (alternatives for the dialogue or an LLM to consider)."""
@@ -248,3 +268,11 @@ class IntentRouter:
 
 
 _LANGUAGES = frozenset({"en", "ar", "fa", "sw", "pl"})
+
+
+def _top_mean(similarities: Matrix, k: int) -> NDArray[np.floating[Any]]:
+    """Mean of each row's ``k`` largest values (all of them when a row has fewer)."""
+    if similarities.shape[1] > k:
+        similarities = np.partition(similarities, similarities.shape[1] - k, axis=1)[:, -k:]
+    means: NDArray[np.floating[Any]] = similarities.mean(axis=1)
+    return means
