@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -49,6 +50,40 @@ def _sqlite_pragmas(busy_timeout_s: float) -> Any:
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
 
 
+class FifoLock:
+    """A lock granted in arrival order, releasable from any thread (``threading.Lock`` lets
+    newcomers overtake waiters, which under load stretches the tail)."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Lock] = deque()
+        self._held = False
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            baton = threading.Lock()
+            baton.acquire()
+            self._waiters.append(baton)
+        if baton.acquire(timeout=timeout):
+            return True  # handed over by release(): the lock stays held, now by us
+        with self._mutex:
+            try:
+                self._waiters.remove(baton)
+            except ValueError:
+                return True  # handed over just as the wait timed out
+            return False
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._held = False
+
+
 class SQLiteWriteGate:
     """One writing transaction at a time in this process, queued in Python rather than in SQLite.
 
@@ -62,7 +97,7 @@ class SQLiteWriteGate:
 
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
-        self._lock = threading.Lock()  # not an RLock: commit may run on another thread than the write
+        self._lock = FifoLock()  # first come, first served; commit may run on another thread
 
     def attach(self, engine: Engine) -> None:
         event.listen(engine, "before_cursor_execute", self._before_execute)

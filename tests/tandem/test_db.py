@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
-from tandem.db import build_engine
+from tandem.db import FifoLock, build_engine
 
 pytestmark = pytest.mark.unit
 
@@ -124,3 +124,31 @@ def test_a_writer_that_cannot_get_in_gets_operational_error_and_writes_nothing(t
     with engine.connect() as conn:
         assert conn.execute(text("SELECT n FROM t")).scalars().all() == [1]
     engine.dispose()
+
+
+def test_the_gate_serves_writers_in_arrival_order() -> None:
+    lock = FifoLock()
+    assert lock.acquire(timeout=1)
+    order: list[int] = []
+    threads = []
+    for n in range(8):
+        thread = threading.Thread(
+            target=lambda n=n: (lock.acquire(timeout=5), order.append(n), lock.release())
+        )
+        thread.start()
+        threads.append(thread)
+        while len(lock._waiters) <= n:  # wait until this one queues before the next arrives
+            time.sleep(0.001)
+    lock.release()
+    for thread in threads:
+        thread.join()
+    assert order == list(range(8))
+
+
+def test_a_waiter_that_times_out_leaves_the_queue() -> None:
+    lock = FifoLock()
+    assert lock.acquire(timeout=1)
+    assert not lock.acquire(timeout=0.05)
+    lock.release()
+    assert lock.acquire(timeout=0.05)  # free again: the timed-out waiter did not take it
+    lock.release()
