@@ -76,6 +76,7 @@ class _TargetSlots:
     free: list[Lease] = field(default_factory=list)
     storage_state: Any = None
     semaphore: asyncio.Semaphore | None = None
+    sign_in_lock: asyncio.Lock | None = None
 
 
 class BrowserPool:
@@ -140,6 +141,7 @@ class BrowserPool:
         self._launch_lock = asyncio.Lock()
         for slots in self._slots.values():
             slots.semaphore = asyncio.Semaphore(self.contexts_per_target)
+            slots.sign_in_lock = asyncio.Lock()
         before = {child.pid for child in psutil.Process().children()}
         self._playwright = await async_playwright().start()
         # The driver is the child that just appeared; this pool's Chromium runs under it.
@@ -224,6 +226,15 @@ class BrowserPool:
             if lease.generation == self._generation and not lease.page.is_closed():
                 return lease
             await _close_quietly(lease.context)
+        assert slots.sign_in_lock is not None
+        if slots.storage_state is None:
+            # One context signs in; the others that start meanwhile wait and reuse its session.
+            async with slots.sign_in_lock:
+                if slots.storage_state is None:
+                    return await self._new_lease(browser, slots)
+        return await self._new_lease(browser, slots)
+
+    async def _new_lease(self, browser: Browser, slots: _TargetSlots) -> Lease:
         context = await browser.new_context(
             storage_state=slots.storage_state, viewport={"width": 1280, "height": 900}, locale="en-US"
         )

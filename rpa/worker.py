@@ -159,6 +159,13 @@ def default_handlers(
     return BotRunner(pool, settings, engine or get_engine()).handlers()
 
 
+def retry_policy(settings: Settings) -> queue.RetryPolicy:
+    """The backoff between retries of a job's system errors, from settings."""
+    return queue.RetryPolicy(
+        base_seconds=settings.worker_retry_base_seconds, cap_seconds=settings.worker_retry_cap_seconds
+    )
+
+
 def run_worker(
     settings: Settings,
     *,
@@ -171,7 +178,8 @@ def run_worker(
     try:
         worker = Worker(
             handlers=default_handlers(pool, settings),
-            lease_seconds=60.0,
+            lease_seconds=settings.worker_lease_seconds,
+            retry=retry_policy(settings),
             on_claimed=list(on_claimed),
             on_settled=list(on_settled),
         )

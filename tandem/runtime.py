@@ -88,12 +88,14 @@ def sandbox_backoffice(settings: Settings) -> BackOffice:
 def job_worker(settings: Settings) -> Worker:
     """A worker whose bots use the shared pool and whose results go back into conversations."""
     from agents.events import JobEvents
-    from rpa.worker import Worker, default_handlers
+    from rpa.worker import Worker, default_handlers, retry_policy
     from tandem.db import get_engine
 
     events = JobEvents(get_engine())
     return Worker(
         handlers=default_handlers(shared_pool(settings), settings),
+        lease_seconds=settings.worker_lease_seconds,
+        retry=retry_policy(settings),
         on_claimed=[events.claimed],
         on_settled=[events.settled],
     )

@@ -8,6 +8,7 @@ timeouts, crashes). Selectors are roles, labels and test ids; waits are explicit
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
@@ -111,12 +112,15 @@ class WebTarget:
         Rejected credentials (401 back on the sign-in form) are a configuration problem that no
         retry fixes, so they go to a person; any other refusal is worth retrying later.
         """
-        await page.goto(self.base_url + self.sign_in_path, wait_until="domcontentloaded")
-        await page.get_by_label(self.user_label).fill(self.user)
-        await page.get_by_label(self.password_label).fill(self.password)
-        async with page.expect_navigation(wait_until="domcontentloaded") as navigation:
-            await page.get_by_role("button", name=self.submit_label).click()
-        response = await navigation.value
+        try:
+            await page.goto(self.base_url + self.sign_in_path, wait_until="domcontentloaded")
+            await page.get_by_label(self.user_label).fill(self.user)
+            await page.get_by_label(self.password_label).fill(self.password)
+            async with page.expect_navigation(wait_until="domcontentloaded") as navigation:
+                await page.get_by_role("button", name=self.submit_label).click()
+            response = await navigation.value
+        except PlaywrightError as exc:  # timeouts included
+            raise TransientError(f"{self.name}: sign-in did not complete: {_first_line(exc)}") from exc
         if not self.is_sign_in_page(page.url):
             return
         status = response.status if response is not None else 0
@@ -139,6 +143,7 @@ class Bot:
 
     target_name: ClassVar[str]
     max_sign_ins: ClassVar[int] = 2
+    read_retries: ClassVar[int] = 2
 
     def __init__(
         self,
@@ -194,14 +199,28 @@ class Bot:
             yield record
 
     async def open(self, path: str) -> Response | None:
-        """Go to ``path``; an expired session is signed in again and the page opened once more."""
-        for _ in range(self.max_sign_ins + 1):
+        """Go to ``path``; an expired session is signed in again and the page opened once more.
+
+        Opening a page changes nothing, so a server error on the way is tried again a few
+        times here rather than failing the whole attempt.
+        """
+        sign_ins = server_errors = 0
+        while True:
             response = await self.page.goto(self.target.base_url + path)
-            if not self.target.is_sign_in_page(self.page.url):
-                await self._check(response)
-                return response
-            await self.pool.sign_in(self.lease)
-        raise SessionExpired(f"{self.target.name}: still signed out after {self.max_sign_ins} sign-ins")
+            if self.target.is_sign_in_page(self.page.url):
+                if sign_ins == self.max_sign_ins:
+                    raise SessionExpired(
+                        f"{self.target.name}: still signed out after {self.max_sign_ins} sign-ins"
+                    )
+                sign_ins += 1
+                await self.pool.sign_in(self.lease)
+                continue
+            if response is not None and response.status >= 500 and server_errors < self.read_retries:
+                server_errors += 1
+                await asyncio.sleep(0.1 * 2**server_errors)
+                continue
+            await self._check(response)
+            return response
 
     async def submit(self, button: Locator) -> Response | None:
         """Click a button that sends a form and wait for the page it leads to."""

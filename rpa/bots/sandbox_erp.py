@@ -104,13 +104,6 @@ class SandboxErpBot(Bot):
         self.lease.cache[CATALOGUE] = products
         return products
 
-    async def _order_by_reference(self, key: str) -> str | None:
-        await self.open("/erp/orders?" + urlencode({"q": key}))
-        for row in await self.rows("order-row"):
-            if len(row.cells) > 3 and row.cells[3] == key:
-                return row.data["orderId"]
-        return None
-
     async def _return_by_reference(self, key: str) -> str | None:
         await self.open("/erp/returns?" + urlencode({"q": key}))
         for row in await self.rows("rma-row"):
@@ -121,11 +114,12 @@ class SandboxErpBot(Bot):
     # -- place an order -----------------------------------------------------------------
 
     async def place_order(self, job: PlaceOrder, key: str) -> dict[str, Any]:
-        """Enter and confirm a sales order whose reference is ``key``."""
-        async with self.step("look for the reference"):
-            existing = await self._order_by_reference(key)
-        if existing is not None:
-            return await self._placed(existing, key, existing=True)
+        """Enter and confirm a sales order whose reference is ``key``.
+
+        The ERP checks the reference when the order is reviewed and shows the order that
+        already carries it instead of the review, so a retry never places a second order and
+        needs no search of its own first.
+        """
         page = self.page
         async with self.step("fill the new order"):
             await self.open("/erp/orders/new?" + urlencode({"customer_id": job.customer_id}))
@@ -141,17 +135,12 @@ class SandboxErpBot(Bot):
             await page.get_by_label("Reference").fill(key)
         async with self.step("review the order"):
             await self.submit(page.get_by_role("button", name="Review order"))
-            if (shown := await self.testids()).get("order-id"):  # the reference was taken meanwhile
-                return await self._placed(shown["order-id"], key, existing=True)
+            if (shown := await self.testids()).get("order-id"):  # an earlier attempt placed it
+                return _placed_result(shown, key, existing=True)
         async with self.step("confirm the order"):
             await self.submit(page.get_by_role("button", name="Confirm order"))
             shown = await self.testids()
         return _placed_result(shown, key, existing=False)
-
-    async def _placed(self, order_id: str, key: str, *, existing: bool) -> dict[str, Any]:
-        async with self.step("open the existing order"):
-            await self.open(f"/erp/orders/{quote(order_id)}")
-            return _placed_result(await self.testids(), key, existing=existing)
 
     # -- cancel -------------------------------------------------------------------------
 

@@ -96,7 +96,7 @@ class TestThroughTheWorker:
         assert attempt.trace_path == str(directory / "trace.zip")
         assert Path(attempt.trace_path).stat().st_size > 0
         steps = steps_of(committing_engine, attempt.id)
-        assert [step.seq for step in steps] == [1, 2, 3, 4]
+        assert [step.seq for step in steps] == [1, 2, 3]
         assert all(step.outcome == "ok" and Path(str(step.screenshot_path)).is_file() for step in steps)
 
     def test_business_refusal_fails_at_once_and_keeps_the_trace(

@@ -69,7 +69,6 @@ class TestPlaceOrder:
         assert rows == [(result["order_id"], "C-001", "pending", result["total_cents"], "BH-1001", 2)]
         assert result["existing"] is False
         assert [step.name for step in recorder.steps] == [
-            "look for the reference",
             "fill the new order",
             "review the order",
             "confirm the order",
