@@ -67,6 +67,12 @@ def reply(conversation_id: str, body: TextIn, db: DbSession, staff: AgentStaff) 
     return service.reply(db, conversation_id, staff, body.text)
 
 
+@router.post("/{conversation_id}/typing", status_code=204)
+def typing(conversation_id: str, db: DbSession, staff: AgentStaff) -> None:
+    """The agent is typing: the customer's widget shows it (live only, never stored)."""
+    service.typing(db, conversation_id, staff)
+
+
 @router.post("/{conversation_id}/notes", response_model=NoteOut, status_code=201)
 def add_note(conversation_id: str, body: TextIn, db: DbSession, staff: AgentStaff) -> NoteOut:
     """A private note for colleagues; never shown to the customer."""

@@ -33,6 +33,7 @@ from rpa.models import Job
 from tandem.clock import utcnow
 from tandem.errors import Conflict, NotFound
 from tandem.i18n import FALLBACK, LANGUAGES, keys, t
+from tandem.pubsub import get_broker
 
 QUEUE_STATUSES = ("waiting_agent", "agent")
 ORDER_ID = re.compile(r"\bSO-\d{5}\b")
@@ -143,6 +144,13 @@ def reply(session: Session, conversation_id: str, staff: StaffUser, text: str) -
         staff_name=staff.name,
         created_at=message.created_at,
     )
+
+
+def typing(session: Session, conversation_id: str, staff: StaffUser) -> None:
+    """Tell the customer's open streams, on every replica, that the agent holding it is typing."""
+    conversation = get_conversation(session, conversation_id)
+    _held_by(conversation, staff)
+    get_broker().publish(conversation.id, "typing")
 
 
 def add_note(session: Session, conversation_id: str, staff: StaffUser, text: str) -> NoteOut:

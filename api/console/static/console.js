@@ -179,12 +179,26 @@
     });
   }
 
+  // While the agent writes, the customer's widget shows "typing…" (at most one signal per 3 s).
+  function announceTyping(conversationId) {
+    const reply = document.getElementById("reply-text");
+    if (!reply) return;
+    let last = 0;
+    reply.addEventListener("input", () => {
+      if (!reply.value.trim() || Date.now() - last < 3000) return;
+      last = Date.now();
+      api("POST", `/api/v1/staff/conversations/${conversationId}/typing`).catch(() => {});
+    });
+  }
+
   function start() {
     const queue = document.querySelector("[data-queue]");
     if (queue) setInterval(() => refreshQueue(queue), POLL_MS);
-    if (document.querySelector("[data-conversation-page]")) {
+    const conversationPage = document.querySelector("[data-conversation-page]");
+    if (conversationPage) {
       refreshConversation().catch(() => {});
       setInterval(() => refreshConversation().catch(() => {}), POLL_MS);
+      announceTyping(conversationPage.dataset.conversationPage);
     }
     const board = document.querySelector("[data-dashboard]");
     if (board) drawDashboard(board).catch((error) => toast(error.message));

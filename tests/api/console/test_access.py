@@ -34,6 +34,7 @@ REQUIRED_ROLE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/staff/conversations/{conversation_id}"): "agent",
     ("POST", "/api/v1/staff/conversations/{conversation_id}/take-over"): "agent",
     ("POST", "/api/v1/staff/conversations/{conversation_id}/messages"): "agent",
+    ("POST", "/api/v1/staff/conversations/{conversation_id}/typing"): "agent",
     ("POST", "/api/v1/staff/conversations/{conversation_id}/notes"): "agent",
     ("POST", "/api/v1/staff/conversations/{conversation_id}/hand-back"): "agent",
     ("POST", "/api/v1/staff/conversations/{conversation_id}/close"): "agent",

@@ -13,6 +13,7 @@ from bot.transcript import events_after
 from tandem.config import get_settings
 from tandem.db import get_engine, transaction
 from tandem.i18n import LANGUAGES, t
+from tandem.pubsub import LocalBroker, set_broker
 from tandem.security import customer_token
 from tests.api.console.conftest import Staff, open_conversation, say, waiting_conversation
 
@@ -146,6 +147,26 @@ class TestReplyAndNotes:
         with transaction(get_engine()) as session:
             streamed = [str(e.payload) for e in events_after(session, conversation, 0)]
         assert not any("refund approved" in payload for payload in streamed)
+
+    def test_typing_is_pushed_live_and_never_stored(self, client: TestClient, agent: Staff) -> None:
+        conversation = waiting_conversation(client)
+        url = f"/api/v1/staff/conversations/{conversation}/typing"
+        assert agent.post(url).status_code == 409  # not held yet: nothing to announce
+        agent.post(f"/api/v1/staff/conversations/{conversation}/take-over")
+        published: list[tuple[str, str]] = []
+
+        class Recorder(LocalBroker):
+            def publish(self, conversation_id: str, kind: str = "event") -> None:
+                published.append((conversation_id, kind))
+
+        set_broker(Recorder())
+        try:
+            assert agent.post(url).status_code == 204
+        finally:
+            set_broker(None)
+        assert (conversation, "typing") in published
+        with transaction(get_engine()) as session:
+            assert not any(e.kind == "typing" for e in events_after(session, conversation, 0))
 
     def test_empty_reply_is_422(self, client: TestClient, agent: Staff) -> None:
         conversation = waiting_conversation(client)
