@@ -40,6 +40,9 @@ class DenseIndex:
     def __init__(self, chunks: Sequence[StoredChunk], vectors: Vectors) -> None:
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.languages = np.array([c.language for c in chunks], dtype=object)
+        codes = {name: i for i, name in enumerate(sorted({c.language for c in chunks}))}
+        self._codes = codes
+        self.language_codes = np.array([codes[c.language] for c in chunks], dtype=np.int16)
         groups = [group_key(c) for c in chunks]
         self.group_names = sorted(set(groups))
         number = {name: i for i, name in enumerate(self.group_names)}
@@ -82,6 +85,13 @@ class DenseIndex:
                 )
         return names, np.stack([means[n] for n in names]).astype(np.float32)
 
+    def in_language(self, language: str) -> npt.NDArray[np.bool_]:
+        """Which chunks are written in ``language``."""
+        code = self._codes.get(language)
+        if code is None:
+            return np.zeros(len(self.language_codes), dtype=bool)
+        return np.asarray(self.language_codes == code)
+
     def language_of(self, vector: Vectors) -> str | None:
         """The language whose mean vector is closest to ``vector`` (``None`` without centroids)."""
         if not self.language_names:
@@ -93,7 +103,9 @@ class DenseIndex:
         if not len(self):
             empty = np.zeros(0, dtype=np.float32)
             return empty, empty
-        cosine = self.vectors @ vector
+        # einsum, not ``@``: a matrix-vector product through multi-threaded OpenBLAS is several
+        # times slower on a busy 2-core machine (threads fight the web workers for the cores).
+        cosine = np.einsum("ij,j->i", self.vectors, np.asarray(vector, dtype=np.float32))
         if not self.language_names:
             return cosine, cosine
         pull = self.centroids @ vector

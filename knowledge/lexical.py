@@ -25,8 +25,8 @@ class LexicalIndex:
     def __init__(self, chunks: Sequence[StoredChunk]) -> None:
         self.chunks = list(chunks)
         self.by_id = {chunk.id: chunk for chunk in self.chunks}
-        self._languages = np.array([c.language for c in self.chunks], dtype=object)
-        self._articles = np.array([c.article for c in self.chunks], dtype=object)
+        self._languages = np.array([c.language for c in self.chunks], dtype=str)
+        self._articles = np.array([c.article for c in self.chunks], dtype=str)
         self._retriever: bm25s.BM25 | None = None
         self._vocabulary: set[str] = set()
         corpus = [lexical_terms(lexical_text(c)) or ["\x00"] for c in self.chunks]

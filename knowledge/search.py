@@ -153,10 +153,10 @@ class HybridSearcher:
         cosine, corrected = dense.scores(vector)
         spoken = query_language or dense.language_of(vector)
         if spoken:
-            native = eligible & (dense.languages == spoken)
+            written = dense.in_language(spoken)
             has_native = np.zeros(len(dense.group_names), dtype=bool)
-            has_native[dense.groups[native]] = True
-            eligible &= ~(has_native[dense.groups] & (dense.languages != spoken))
+            has_native[dense.groups[eligible & written]] = True
+            eligible &= written | ~has_native[dense.groups]
         bm25 = lexical.scores(query, eligible)
         best = float(bm25.max()) if len(bm25) else 0.0
         normalised = bm25 / (best + LEXICAL_DAMPING)

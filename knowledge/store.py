@@ -165,9 +165,13 @@ class ChunkStore:
         return self.all_with_vectors(page, vectors=False)[0]
 
     def all_with_vectors(
-        self, page: int = 5000, *, vectors: bool = True
+        self, page: int = 1000, *, vectors: bool = True
     ) -> tuple[list[StoredChunk], Vectors]:
-        """Every chunk and (if asked) its stored vector, row ``i`` belonging to chunk ``i``."""
+        """Every chunk and (if asked) its stored vector, row ``i`` belonging to chunk ``i``.
+
+        Pages are small: Chroma hands embeddings back as Python objects, and a 5,000-row page
+        of them costs far more transient memory than the float32 rows kept.
+        """
         import numpy as np
 
         out: list[StoredChunk] = []
