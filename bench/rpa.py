@@ -68,8 +68,55 @@ class Memory:
         self.samples.append((jobs_done, rss / 2**20, pss / 2**20))
 
 
+@dataclass
+class CpuSplit:
+    """CPU seconds of one phase: sandbox server, this Python process, the driver, Chromium."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @staticmethod
+    def read(pool: BrowserPool, sandbox_pids: list[int]) -> dict[str, float]:
+        def total(pids: list[int], with_children: bool = False) -> float:
+            spent = 0.0
+            for pid in pids:
+                try:
+                    t = psutil.Process(pid).cpu_times()
+                except psutil.Error:
+                    continue
+                spent += t.user + t.system
+                if with_children:  # reaped children (recycled renderers, uvicorn workers)
+                    spent += t.children_user + t.children_system
+            return spent
+
+        sandbox = sandbox_pids + [c.pid for pid in sandbox_pids for c in _children(pid)]
+        chromium = pool.chromium_pids()
+        return {
+            "sandbox server": total(sandbox, with_children=True),
+            "worker Python": total([os.getpid()]),
+            "Playwright driver": total(pool.driver_pids()),
+            "Chromium": total(chromium, with_children=True),
+        }
+
+    def start(self, pool: BrowserPool, sandbox_pids: list[int]) -> None:
+        self.seconds = {k: -v for k, v in self.read(pool, sandbox_pids).items()}
+
+    def stop(self, pool: BrowserPool, sandbox_pids: list[int]) -> None:
+        for key, value in self.read(pool, sandbox_pids).items():
+            self.seconds[key] += value
+
+
+def _children(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+SANDBOX_PIDS: list[int] = []
+
+
 @contextmanager
-def sandbox_server(directory: Path) -> Iterator[Settings]:
+def sandbox_server(directory: Path, workers: int = 1) -> Iterator[Settings]:
     """A seeded sandbox with deep stock on a free port; yields settings pointing at it."""
     settings = Settings(data_dir=directory, sandbox_port=_free_port(), artifacts_dir=directory / "artifacts")
     seed_sandbox(settings.resolved_sandbox_db_path)
@@ -81,6 +128,7 @@ def sandbox_server(directory: Path) -> Iterator[Settings]:
         "TANDEM_DATA_DIR": str(directory),
         "TANDEM_SANDBOX_PORT": str(settings.sandbox_port),
         "TANDEM_LOG_LEVEL": "WARNING",
+        "TANDEM_SANDBOX_WORKERS": str(workers),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "rpa.sandbox"],
@@ -89,6 +137,7 @@ def sandbox_server(directory: Path) -> Iterator[Settings]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    SANDBOX_PIDS[:] = [process.pid]
     try:
         _wait_until_up(settings.resolved_sandbox_url + "/healthz", process)
         yield settings
@@ -158,7 +207,7 @@ def bench_creates(worker: Worker, engine: Engine, count: int) -> list[float]:
 
 
 def bench_throughput(
-    worker: Worker, engine: Engine, pool: BrowserPool, jobs: int, threads: int, memory: Memory
+    worker: Worker, engine: Engine, pool: BrowserPool, jobs: int, threads: int, memory: Memory, cpu: CpuSplit
 ) -> float:
     enqueue_orders(engine, jobs)
     done = [0]
@@ -178,6 +227,7 @@ def bench_throughput(
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    cpu.start(pool, SANDBOX_PIDS)
     started = time.perf_counter()
     runners = [threading.Thread(target=drain) for _ in range(threads)]
     for runner in runners:
@@ -185,6 +235,7 @@ def bench_throughput(
     for runner in runners:
         runner.join()
     elapsed = time.perf_counter() - started
+    cpu.stop(pool, SANDBOX_PIDS)
     stop.set()
     sampler.join()
     memory.take(pool, done[0])
@@ -224,17 +275,21 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=8, help="jobs for the fresh-browser baseline")
     parser.add_argument("--no-traces", action="store_true", help="no Playwright trace per attempt")
     parser.add_argument("--no-screenshots", action="store_true", help="no screenshot per step")
+    parser.add_argument(
+        "--sandbox-workers", type=int, default=1, help="uvicorn worker processes of the sandbox ERP"
+    )
     args = parser.parse_args()
     configure_logging("WARNING", json=False)
 
     with (
         tempfile.TemporaryDirectory(prefix="tandem-bench-rpa-") as tmp,
-        sandbox_server(Path(tmp)) as settings,
+        sandbox_server(Path(tmp), args.sandbox_workers) as settings,
     ):
         url = f"sqlite:///{Path(tmp) / 'tandem.db'}"
         migrate.upgrade(url)
         engine = build_engine(url)
         memory = Memory()
+        cpu = CpuSplit()
         with BrowserPool(sandbox_targets(settings), contexts_per_target=args.contexts) as pool:
             runner = BotRunner(
                 pool,
@@ -250,11 +305,11 @@ def main() -> None:
             console.print("[bold]create order[/] …")
             creates = bench_creates(worker, engine, args.creates)
             console.print(f"[bold]throughput[/] over {args.jobs} jobs with {args.contexts} contexts …")
-            throughput = bench_throughput(worker, engine, pool, args.jobs, args.contexts, memory)
+            throughput = bench_throughput(worker, engine, pool, args.jobs, args.contexts, memory, cpu)
         console.print("[bold]naive baseline[/] …")
         naive = bench_naive(settings, args.naive) if args.naive else float("nan")
         engine.dispose()
-    report(lookups, creates, throughput, naive, memory, args)
+    report(lookups, creates, throughput, naive, memory, cpu, args)
 
 
 def report(
@@ -263,6 +318,7 @@ def report(
     throughput: float,
     naive: float,
     memory: Memory,
+    cpu: CpuSplit,
     args: argparse.Namespace,
 ) -> None:
     peak_rss = max(rss for _, rss, _ in memory.samples)
@@ -289,6 +345,13 @@ def report(
     for jobs_done, rss, pss in memory.samples[::step] + memory.samples[-1:]:
         curve.add_row(str(jobs_done), f"{rss:.0f}", f"{pss:.0f}")
     console.print(curve)
+    split = Table(title=f"CPU during the throughput run ({args.jobs} jobs)")
+    for column in ("component", "CPU s", "CPU ms per job"):
+        split.add_column(column, justify="right")
+    for name, seconds in cpu.seconds.items():
+        split.add_row(name, f"{seconds:.1f}", f"{seconds * 1000 / args.jobs:.0f}")
+    console.print(split)
+    console.print(f"machine load average at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

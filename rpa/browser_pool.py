@@ -36,6 +36,8 @@ CHROMIUM_ARGS = (
     "--no-first-run",
     "--disable-quic",
     "--disable-dev-shm-usage",
+    # Bots never go back; without the back/forward cache no left page is kept alive (~8 % less PSS).
+    "--disable-back-forward-cache",
 )
 
 
