@@ -1,4 +1,4 @@
-"""Request guards for the public API: body size, rate limits, CORS."""
+"""Request guards for the public API: body size, NUL characters, rate limits, CORS."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from pydantic import AfterValidator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_body
@@ -70,11 +71,55 @@ class _TooLarge(Exception):
     pass
 
 
+class NulPathGuard:
+    """Answer 404 to a URL path holding a NUL character (``%00``): no route or stored id has one.
+
+    Without it, a path parameter such as a conversation id reaches the database, where
+    PostgreSQL refuses NUL in text with an error the API would report as a 500.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or "\x00" not in scope["path"]:
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 4404})
+            return
+        import json
+
+        body = json.dumps(error_body("not_found", "Not Found")).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 404,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def refuse_nul(value: str) -> str:
+    """Pydantic validator for free text: a NUL character cannot be stored (PostgreSQL refuses it)."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL (U+0000) characters")
+    return value
+
+
+NoNul = AfterValidator(refuse_nul)
+
+
 def install_guards(app: FastAPI, settings: Settings) -> None:
     """Body limit, CORS for embedding sites, and the rate-limit windows on ``app.state``."""
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes
     )
+    app.add_middleware(NulPathGuard)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.limits import NoNul
 from bot.schemas import SUPPORTED_LANGUAGES
 
 MAX_TEXT = 4000
@@ -34,7 +37,7 @@ class TelegramMessage(BaseModel):
     message_id: int
     chat: TelegramChat
     from_: TelegramUser | None = Field(None, alias="from")
-    text: str | None = None
+    text: Annotated[str, NoNul] | None = None
 
 
 class TelegramUpdate(BaseModel):
@@ -51,9 +54,15 @@ class GenericInbound(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    message_id: str = Field(min_length=1, max_length=128, description="Platform's id; a replay is ignored.")
-    user_id: str = Field(min_length=1, max_length=128, description="The platform's id of the customer.")
-    text: str = Field(min_length=1, max_length=MAX_TEXT, description="What the customer wrote.")
+    message_id: Annotated[str, NoNul] = Field(
+        min_length=1, max_length=128, description="Platform's id; a replay is ignored."
+    )
+    user_id: Annotated[str, NoNul] = Field(
+        min_length=1, max_length=128, description="The platform's id of the customer."
+    )
+    text: Annotated[str, NoNul] = Field(
+        min_length=1, max_length=MAX_TEXT, description="What the customer wrote."
+    )
     locale: str | None = Field(None, max_length=35, description="The customer's language tag, if known.")
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from api.chat.routes import ERRORS, CustomerToken, load_conversation
 from api.chat.schemas import TurnResult
 from api.deps import ChatEngine, DbSession
-from api.limits import IpRateLimit, limit_conversation
+from api.limits import IpRateLimit, NoNul, limit_conversation
 from tandem.errors import TandemError
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
@@ -52,7 +52,7 @@ async def upload_attachment(
     engine: ChatEngine,
     _limit: IpRateLimit,
     token: CustomerToken = None,
-    text: Annotated[str, Form(max_length=1000)] = "",
+    text: Annotated[str, Form(max_length=1000), NoNul] = "",
     client_message_id: Annotated[str | None, Form(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] = None,
 ) -> TurnResult:
     """Attach a document; the assistant asks what it is and files it in the customer's folder."""

@@ -50,10 +50,15 @@ async def _events(state: Any, conversation_id: str, after: int) -> AsyncIterator
                 yield {"id": None, "kind": "typing", "data": {}}
 
 
+MAX_EVENT_ID = 2**31 - 1  # the largest event id the INTEGER column holds (PostgreSQL refuses more)
+
+
 def _resume_point(last_event_id: str | None, after: int | None) -> int:
     for value in (last_event_id, after):
-        if value is not None and str(value).isdigit():
-            return int(value)
+        # isdecimal, not isdigit: int() refuses digits such as "²"; an id beyond the column's range
+        # would make the driver fail mid-stream, and no event has one, so it means "from the end".
+        if value is not None and str(value).isascii() and str(value).isdecimal():
+            return min(int(value), MAX_EVENT_ID)
     return 0
 
 
@@ -66,7 +71,9 @@ async def stream_events(
     conversation_id: str,
     request: Request,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
-    after: Annotated[int | None, Query(ge=0, description="Resume after this event id.")] = None,
+    after: Annotated[
+        int | None, Query(ge=0, le=MAX_EVENT_ID, description="Resume after this event id.")
+    ] = None,
     token: Annotated[str | None, Query(max_length=200, description="Customer token, if any.")] = None,
     x_customer_token: Annotated[str | None, Header(alias="X-Customer-Token", max_length=200)] = None,
 ) -> StreamingResponse:
@@ -100,7 +107,7 @@ async def stream_events(
 async def websocket_events(
     websocket: WebSocket,
     conversation_id: str,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_EVENT_ID)] = 0,
     token: Annotated[str | None, Query(max_length=200)] = None,
 ) -> None:
     """The same events as JSON frames: ``{"id", "kind", "data"}``."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.limits import NoNul
 from bot.schemas import CitationOut, JobRef, TurnResult
 
 MAX_TEXT = 4000
@@ -28,7 +29,7 @@ class ConversationCreated(BaseModel):
 class MessageCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    text: Annotated[str, NoNul] = Field(min_length=1, max_length=MAX_TEXT)
     client_message_id: str | None = Field(
         None,
         min_length=1,
