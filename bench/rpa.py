@@ -116,7 +116,7 @@ SANDBOX_PIDS: list[int] = []
 
 
 @contextmanager
-def sandbox_server(directory: Path, workers: int = 1) -> Iterator[Settings]:
+def sandbox_server(directory: Path) -> Iterator[Settings]:
     """A seeded sandbox with deep stock on a free port; yields settings pointing at it."""
     settings = Settings(data_dir=directory, sandbox_port=_free_port(), artifacts_dir=directory / "artifacts")
     seed_sandbox(settings.resolved_sandbox_db_path)
@@ -128,7 +128,6 @@ def sandbox_server(directory: Path, workers: int = 1) -> Iterator[Settings]:
         "TANDEM_DATA_DIR": str(directory),
         "TANDEM_SANDBOX_PORT": str(settings.sandbox_port),
         "TANDEM_LOG_LEVEL": "WARNING",
-        "TANDEM_SANDBOX_WORKERS": str(workers),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "rpa.sandbox"],
@@ -275,15 +274,12 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=8, help="jobs for the fresh-browser baseline")
     parser.add_argument("--no-traces", action="store_true", help="no Playwright trace per attempt")
     parser.add_argument("--no-screenshots", action="store_true", help="no screenshot per step")
-    parser.add_argument(
-        "--sandbox-workers", type=int, default=1, help="uvicorn worker processes of the sandbox ERP"
-    )
     args = parser.parse_args()
     configure_logging("WARNING", json=False)
 
     with (
         tempfile.TemporaryDirectory(prefix="tandem-bench-rpa-") as tmp,
-        sandbox_server(Path(tmp), args.sandbox_workers) as settings,
+        sandbox_server(Path(tmp)) as settings,
     ):
         url = f"sqlite:///{Path(tmp) / 'tandem.db'}"
         migrate.upgrade(url)
