@@ -1,7 +1,9 @@
 """Knowledge benchmark: retrieval quality, ingestion speed, query latency and memory.
 
-Hybrid (Chroma cosine + BM25 over n-grams, see knowledge/search.py) against a baseline
-measured in the same run: dense-only Chroma with the same embeddings (the common LangChain recipe).
+Hybrid (language-corrected cosine over the stored vectors + BM25 over n-grams, fused per
+article, see knowledge/search.py) against a baseline measured in the same run: dense-only
+Chroma with the same embeddings (the common LangChain recipe). The hybrid search is not told
+the question's language here (it guesses it from the language centroids), as for a bare search.
 
     uv run python -m bench.knowledge [--eval bench/data/knowledge_eval.yaml]
 """
