@@ -200,7 +200,7 @@ class OverHttp:
 
     def __init__(self, base_url: str, stream_seconds: float = 1.0) -> None:
         self.base_url = base_url
-        self.client = httpx.Client(base_url=base_url, timeout=60)
+        self.client = httpx.Client(base_url=base_url, timeout=300)  # the first turn loads the models
         self.stream_seconds = stream_seconds
 
     def close(self) -> None:
