@@ -59,9 +59,10 @@ def _reply(response: httpx.Response) -> Reply:
     return Reply(response.status_code, response.headers.get("content-type", ""), response.text)
 
 
-def _headers(headers: dict[str, str] | None) -> dict[str, bytes]:
-    # Latin-1 bytes reach the server as sent (httpx would refuse non-ASCII str values).
-    return {k: v.encode("latin-1", "replace") for k, v in (headers or {}).items()}
+def _headers(headers: dict[str, str] | None, *, wire: bool = False) -> dict[str, bytes]:
+    # Latin-1 bytes reach the server as sent (httpx would refuse non-ASCII str values). On a real
+    # connection surrounding whitespace cannot be sent (h11 refuses it; a server would strip it).
+    return {k: (v.strip() if wire else v).encode("latin-1", "replace") for k, v in (headers or {}).items()}
 
 
 class InProcess:
@@ -218,7 +219,7 @@ class OverHttp:
         data: dict[str, Any] | None = None,
         params: dict[str, str] | None = None,
     ) -> Reply:
-        kwargs: dict[str, Any] = {"headers": _headers(headers), "params": params}
+        kwargs: dict[str, Any] = {"headers": _headers(headers, wire=True), "params": params}
         if json_body is not None:
             kwargs["content"] = json.dumps(json_body).encode()
             kwargs["headers"]["content-type"] = b"application/json"
@@ -236,7 +237,8 @@ class OverHttp:
         url = httpx.URL(self.base_url).copy_with(raw_path=raw.encode("ascii"))
         timeout = httpx.Timeout(30, read=self.stream_seconds)
         body = b""
-        with self.client.stream("GET", url, headers=_headers(headers), timeout=timeout) as response:
+        sent = _headers(headers, wire=True)
+        with self.client.stream("GET", url, headers=sent, timeout=timeout) as response:
             try:
                 for chunk in response.iter_bytes():
                     body += chunk
