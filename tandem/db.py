@@ -18,6 +18,9 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from tandem.errors import ConfigurationError
+from tandem.logging import get_logger
+
+log = get_logger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -47,6 +50,7 @@ def _sqlite_pragmas(busy_timeout_s: float) -> Any:
     return configure
 
 
+SLOW_WRITE_S = 1.0  # a write transaction holding SQLite this long is logged: it stalls every writer
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
 
 
@@ -108,10 +112,11 @@ class SQLiteWriteGate:
     def _before_execute(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if conn.info.get("write_gate") or not _WRITE.match(statement):
             return
-        started = time.monotonic()
+        asked = time.monotonic()
         if not self._lock.acquire(timeout=self.timeout_s):
             raise OperationalError(statement[:80], None, Exception("database is locked (write queue)"))
-        conn.info["write_gate"] = started
+        conn.info["write_gate"] = time.monotonic()
+        conn.info["write_gate_by"] = (statement[:60], asked)
 
     def _finish(self, action: str) -> Any:
         def finish(conn: Any) -> None:
@@ -130,8 +135,19 @@ class SQLiteWriteGate:
             self._release(record.info)
 
     def _release(self, info: dict[str, Any]) -> None:
-        if info.pop("write_gate", None) is not None:
-            self._lock.release()
+        entered = info.pop("write_gate", None)
+        if entered is None:
+            return
+        self._lock.release()
+        held = time.monotonic() - entered
+        if held > SLOW_WRITE_S:
+            statement, asked = info.get("write_gate_by", ("?", entered))
+            log.warning(
+                "slow_write_transaction",
+                held_ms=round(held * 1000),
+                waited_ms=round((entered - asked) * 1000),
+                first_write=statement,
+            )
 
 
 def build_engine(

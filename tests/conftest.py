@@ -118,7 +118,6 @@ def committing_engine(engine: object) -> Iterator[object]:
     """The shared engine for tests that need real commits (several sessions, threads); emptied after."""
     from sqlalchemy.engine import Engine
 
-
     assert isinstance(engine, Engine)
     yield engine
     _empty_tables(engine)

@@ -6,6 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.chat.schemas import (
     ConversationCreate,
@@ -16,8 +18,9 @@ from api.chat.schemas import (
     TranscriptMessage,
     TurnResult,
 )
-from api.deps import ChatEngine, DbSession
+from api.deps import ChatEngine, DbSession, request_transaction, write_turn
 from api.limits import IpRateLimit, limit_conversation
+from bot.engine import ConversationEngine
 from bot.models import Conversation, Message
 from rpa.models import Job
 from tandem.errors import NotFound
@@ -35,7 +38,7 @@ CustomerToken = Annotated[str | None, Header(alias="X-Customer-Token", max_lengt
 
 
 def load_conversation(
-    db: DbSession, conversation_id: str, token: str | None, *, lock: bool = False
+    db: Session, conversation_id: str, token: str | None, *, lock: bool = False
 ) -> Conversation:
     """The conversation if the caller may see it; a wrong token looks like a missing conversation."""
     if len(conversation_id) > 64:
@@ -62,20 +65,28 @@ def create_conversation(
 
 
 @router.post("/conversations/{conversation_id}/messages", response_model=TurnResult, responses=ERRORS)
-def post_message(
+async def post_message(
     conversation_id: str,
     body: MessageCreate,
     request: Request,
-    db: DbSession,
     engine: ChatEngine,
     _limit: IpRateLimit,
     token: CustomerToken = None,
 ) -> TurnResult:
     """Send a customer message and get the bot's replies, intent, awaited answer and jobs."""
-    engine.understanding.prepare(body.text)  # before the transaction takes the database's write lock
-    conversation = load_conversation(db, conversation_id, token, lock=True)
-    limit_conversation(request, conversation.id)
-    return engine.handle(db, conversation, body.text, client_message_id=body.client_message_id)
+    # The costly part (embedding, scoring) first, before the turn waits for its write slot.
+    await run_in_threadpool(engine.understanding.prepare, body.text)
+    async with write_turn(request.app):
+        return await run_in_threadpool(_take_turn, request, engine, conversation_id, body, token)
+
+
+def _take_turn(
+    request: Request, engine: ConversationEngine, conversation_id: str, body: MessageCreate, token: str | None
+) -> TurnResult:
+    with request_transaction(request.app) as db:
+        conversation = load_conversation(db, conversation_id, token, lock=True)
+        limit_conversation(request, conversation.id)
+        return engine.handle(db, conversation, body.text, client_message_id=body.client_message_id)
 
 
 @router.get("/conversations/{conversation_id}", response_model=Transcript, responses=ERRORS)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
+
+from api.limits import NoNul
 
 RESOLUTIONS = ("resolved", "order_changed", "refund_issued", "no_response", "duplicate", "spam", "other")
 Resolution = Literal[
@@ -117,7 +119,7 @@ class CannedReply(BaseModel):
 
 
 class TextIn(BaseModel):
-    text: str = Field(min_length=1, max_length=4000)
+    text: Annotated[str, NoNul] = Field(min_length=1, max_length=4000)
 
 
 class CloseIn(BaseModel):

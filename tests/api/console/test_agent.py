@@ -173,6 +173,11 @@ class TestReplyAndNotes:
         agent.post(f"/api/v1/staff/conversations/{conversation}/take-over")
         response = agent.post(f"/api/v1/staff/conversations/{conversation}/messages", json={"text": ""})
         assert response.status_code == 422
+        # PostgreSQL cannot store NUL: refused at the edge on both databases, not a 500 on one.
+        url = f"/api/v1/staff/conversations/{conversation}/messages"
+        response = agent.post(url, json={"text": "a\u0000b"})
+        assert response.status_code == 422
+        assert "NUL" in response.text
 
 
 class TestContext:
