@@ -159,6 +159,14 @@ class ConversationEngine:
         )
         return result
 
+    def prepare(self, text: str) -> None:
+        """The costly, stateless part of a turn (embeddings, intent scores), done before the turn
+        waits for the database; the turn itself then finds it remembered."""
+        likely = self.understanding.prepare(text)
+        prepare_question = getattr(self.knowledge, "prepare", None)
+        if likely == "faq" and prepare_question is not None:
+            prepare_question(text)
+
     # -- helpers the turn uses ---------------------------------------------------------
 
     def answer_question(self, text: str, language: str) -> Answer | None:

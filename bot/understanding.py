@@ -34,9 +34,10 @@ class Understanding:
         self.llm_always = llm_always
         self.llm_below = llm_below
 
-    def prepare(self, text: str) -> None:
-        """Do the expensive part (embedding and scoring) now, outside any database transaction."""
-        self.router.scores(text)
+    def prepare(self, text: str) -> str:
+        """Do the expensive part (embedding and scoring) now, outside any database transaction;
+        returns the most likely intent."""
+        return self.router.scores(text)[0].name
 
     def language(self, text: str, previous: str | None) -> str:
         return str(detect_language(text, previous).language)

@@ -117,6 +117,10 @@ class KnowledgeBase:
             query, k, language=language, tags=tags, article=article, query_language=query_language
         )
 
+    def prepare(self, question: str) -> None:
+        """Embed the question now (remembered), so that ``answer`` spends no time on it later."""
+        self.embedder.embed_query(question)
+
     def answer(self, question: str, language: str) -> Answer:
         """An answer in ``language`` from the best article, with citations, or a refusal."""
         vector = self.embedder.embed_query(question)

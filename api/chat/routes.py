@@ -75,7 +75,7 @@ async def post_message(
 ) -> TurnResult:
     """Send a customer message and get the bot's replies, intent, awaited answer and jobs."""
     # The costly part (embedding, scoring) first, before the turn waits for its write slot.
-    await run_in_threadpool(engine.understanding.prepare, body.text)
+    await run_in_threadpool(engine.prepare, body.text)
     async with write_turn(request.app):
         return await run_in_threadpool(_take_turn, request, engine, conversation_id, body, token)
 
