@@ -7,11 +7,14 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.chat.routes import ERRORS, CustomerToken, load_conversation
 from api.chat.schemas import TurnResult
 from api.deps import ChatEngine, DbSession
 from api.limits import IpRateLimit, NoNul, limit_conversation
+from bot.engine import ConversationEngine
 from tandem.errors import TandemError
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
@@ -56,10 +59,27 @@ async def upload_attachment(
     client_message_id: Annotated[str | None, Form(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] = None,
 ) -> TurnResult:
     """Attach a document; the assistant asks what it is and files it in the customer's folder."""
+    data = await file.read()
+    # The rest touches the database and runs the turn: in a worker thread, never in the event loop.
+    return await run_in_threadpool(
+        _attach, request, db, engine, conversation_id, token, file, data, text, client_message_id
+    )
+
+
+def _attach(
+    request: Request,
+    db: Session,
+    engine: ConversationEngine,
+    conversation_id: str,
+    token: str | None,
+    file: UploadFile,
+    data: bytes,
+    text: str,
+    client_message_id: str | None,
+) -> TurnResult:
     conversation = load_conversation(db, conversation_id, token, lock=True)
     limit_conversation(request, conversation.id)
     suffix = ALLOWED_TYPES.get(file.content_type or "")
-    data = await file.read()
     if suffix is None or not data.startswith(SIGNATURES[suffix]):
         raise UnsupportedFile("please send a JPEG, PNG or WebP photo or a PDF document")
     settings = request.app.state.settings
