@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     database_url: str = Field("", description="SQLAlchemy URL; default SQLite file in data_dir.")
     db_pool_size: int = Field(10, ge=1, description="Connection pool size (PostgreSQL).")
     db_max_overflow: int = Field(20, ge=0, description="Extra connections over the pool size.")
+    write_concurrency: int = Field(
+        4,
+        ge=0,
+        le=1000,
+        description="PostgreSQL: writing requests one API process runs at once (0: no limit).",
+    )
     db_busy_timeout_s: float = Field(
         10.0, gt=0, le=300, description="SQLite: how long a write waits for the database before a 503."
     )
