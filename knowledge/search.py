@@ -9,14 +9,16 @@ Every chunk that passes the filters is scored (knowledge/dense.py keeps the vect
    competes (its translations would only add e5's noisier cross-language scores); an article
    without such a version competes with the versions it has;
 4. per article, the best dense and the best lexical score are standardised across the
-   articles of this query and added, lexical with ``LEXICAL_WEIGHT``. Standardising makes the
-   lexical share adaptive: when e5 separates the articles well its spread dominates, when it
-   crowds them within a few hundredths the lexical evidence decides.
+   articles of this query and added, lexical with ``LEXICAL_WEIGHT``. The dense spread used
+   for standardising is at least ``DENSE_SPREAD_FLOOR``: when e5 crowds the articles closer
+   than it usually does (typically a question in one language about an article that exists
+   only in another, or a Swahili question e5 reads poorly), its ordering is mostly noise and
+   is not blown up to full weight, so the lexical evidence decides.
 
 Chunks are returned best first: an article's best chunk carries the article's score, its
-other chunks fall behind by their dense deficit. Weights were chosen on one half of
-bench/data/knowledge_eval.yaml and checked on the other (see the bench output and the commit
-log); the language correction and native-first rule have no weight to tune.
+other chunks fall behind by their dense deficit. The weight and the floor were chosen on half A
+of bench/data/knowledge_eval.yaml and checked on half B (``python -m bench.knowledge --half``);
+the language correction and native-first rule have no weight to tune.
 """
 
 from __future__ import annotations
@@ -30,12 +32,16 @@ import numpy.typing as npt
 
 from knowledge.dense import DenseIndex
 from knowledge.embeddings import Embedder, Vectors
+from knowledge.language import guess_language
 from knowledge.lexical import LexicalIndex
 from knowledge.store import ChunkStore, StoredChunk
 
 __all__ = ["HybridSearcher", "SearchHit", "fuse"]
 
-LEXICAL_WEIGHT = 0.15
+LEXICAL_WEIGHT = 0.5
+# Spread (standard deviation over the query's articles) of the best e5-small cosines below which
+# the dense ranking counts as crowded; about the lower quartile of what eval questions show.
+DENSE_SPREAD_FLOOR = 0.015
 # BM25 scores are divided by (best + LEXICAL_DAMPING): a query whose best lexical match is
 # weak moves the ranking less than one with a strong, specific match.
 LEXICAL_DAMPING = 10.0
@@ -55,8 +61,10 @@ class SearchHit:
         return self.chunk.id
 
 
-def _standardised(values: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], float]:
-    spread = float(values.std())
+def _standardised(
+    values: npt.NDArray[np.float64], floor: float = 0.0
+) -> tuple[npt.NDArray[np.float64], float]:
+    spread = max(float(values.std()), floor)
     if spread < 1e-9:
         return np.zeros_like(values), 1.0
     return (values - values.mean()) / spread, spread
@@ -68,10 +76,12 @@ def fuse(
     dense: npt.NDArray[np.floating],
     lexical: npt.NDArray[np.floating],
     weight: float = LEXICAL_WEIGHT,
+    floor: float = DENSE_SPREAD_FLOOR,
 ) -> npt.NDArray[np.float64]:
     """Chunk scores (``-inf`` where not eligible) from per-article standardised evidence.
 
-    ``groups`` numbers each chunk's article; ``lexical`` is already normalised to [0, 1).
+    ``groups`` numbers each chunk's article; ``lexical`` is already normalised to [0, 1);
+    ``floor`` is the least dense spread standardising divides by.
     """
     scores = np.full(len(groups), -np.inf)
     if not eligible.any():
@@ -83,7 +93,7 @@ def fuse(
     np.maximum.at(best_lexical, groups[eligible], lexical[eligible].astype(np.float64))
     present = np.isfinite(best_dense)
     article = np.zeros(count)
-    z_dense, spread = _standardised(best_dense[present])
+    z_dense, spread = _standardised(best_dense[present], floor)
     z_lexical, _ = _standardised(best_lexical[present])
     article[present] = z_dense + weight * z_lexical
     deficit = (dense[eligible] - best_dense[groups[eligible]]) / spread
@@ -141,8 +151,9 @@ class HybridSearcher:
     ) -> list[SearchHit]:
         """The ``k`` best chunks for ``query`` among those matching the filters.
 
-        ``query_language`` is the language the question is written in (guessed from the
-        language centroids when not given); ``language`` filters the chunks.
+        ``query_language`` is the language the question is written in (when not given, guessed
+        from its spelling, or from the language centroids when that is unsure); ``language``
+        filters the chunks.
         """
         lexical, dense = self.indexes()
         if not len(lexical) or k <= 0:
@@ -151,7 +162,7 @@ class HybridSearcher:
         mask = lexical.mask(language, tags, article)
         eligible = np.ones(len(lexical), dtype=bool) if mask is None else mask.copy()
         cosine, corrected = dense.scores(vector)
-        spoken = query_language or dense.language_of(vector)
+        spoken = query_language or guess_language(query, lambda: dense.language_of(vector))
         if spoken:
             written = dense.in_language(spoken)
             has_native = np.zeros(len(dense.group_names), dtype=bool)

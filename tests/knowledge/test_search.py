@@ -9,6 +9,7 @@ import pytest
 
 from knowledge.base import KnowledgeBase
 from knowledge.dense import DenseIndex
+from knowledge.language import guess_language
 from knowledge.lexical import LexicalIndex
 from knowledge.search import fuse
 from knowledge.store import StoredChunk
@@ -40,6 +41,17 @@ class TestTokens:
         assert lexical_terms("the box") == ["box"]
 
 
+class TestLanguageGuess:
+    def test_spelling_decides_when_lingua_is_sure(self) -> None:
+        # Polish without diacritics: e5's nearest language centroid said Swahili here.
+        assert guess_language("czy moge oddac odkurzacz jak juz go uzywalem?", lambda: "sw") == "pl"
+        assert guess_language("ممكن أرجع الكرسي بعد أسبوعين؟", lambda: "fa") == "ar"
+
+    def test_fallback_decides_mixed_or_empty_text(self) -> None:
+        assert guess_language("express Nairobi ni bei gani", lambda: "sw") == "sw"
+        assert guess_language("  ", lambda: None) is None
+
+
 class TestFusionAndLexical:
     def test_fuse_lets_lexical_break_near_ties_only(self) -> None:
         groups = np.array([0, 1, 2, 3])
@@ -51,6 +63,16 @@ class TestFusionAndLexical:
         assert fused[2] < fused[0]  # word overlap alone does not beat a clear cosine lead
         plain = fuse(groups, everything, dense, np.zeros(4), weight=0.3)
         assert list(np.argsort(-plain)) == [0, 1, 2, 3]
+
+    def test_crowded_cosines_leave_the_decision_to_lexical_evidence(self) -> None:
+        groups = np.array([0, 1, 2, 3])
+        everything = np.ones(4, dtype=bool)
+        lexical = np.array([0.0, 0.0, 0.0, 0.6])
+        crowded = np.array([0.780, 0.778, 0.777, 0.770])  # spread ~0.004: e5 cannot tell them apart
+        assert int(np.argmax(fuse(groups, everything, crowded, lexical, weight=0.5, floor=0.015))) == 3
+        assert int(np.argmax(fuse(groups, everything, crowded, lexical, weight=0.5, floor=0.0))) == 0
+        spread = np.array([0.860, 0.830, 0.800, 0.770])  # a clear dense ranking keeps its lead
+        assert int(np.argmax(fuse(groups, everything, spread, lexical, weight=0.5, floor=0.015))) == 0
 
     def test_fuse_ranks_articles_by_their_best_chunk_and_skips_ineligible(self) -> None:
         groups = np.array([0, 0, 1, 2])
