@@ -1,46 +1,61 @@
-"""Scale-out on one machine: API replicas on PostgreSQL + Redis, then faults under load.
+"""Scale-out on one machine: API replicas on PostgreSQL + Redis, then faults under load with jobs.
 
-Run: ``uv run python -m bench.scaleout [--customers 200 --seconds 60 --replicas 2]``. Needs the
-PostgreSQL and Redis of the machine (``bash scripts/services.sh`` starts them); creates and drops
-its own database. Three loads of simulated customers over loopback HTTP, each customer sending
-messages with a client message id and reading the answer:
+Run: ``uv run python -m bench.scaleout [--customers 200 --seconds 60 --replicas 2 --workers 2]``.
+Needs the machine's PostgreSQL, Redis and RabbitMQ (``bash scripts/services.sh`` starts them);
+creates and drops its own database. Three loads of simulated customers over loopback HTTP, each
+message carrying a client message id:
 
-1. **one replica**, no pause between messages: the single-process figure;
-2. **N replicas**, same load, customers spread over them: the scale-out figure and the ratio;
-3. **faults**, N replicas, paced customers: replica 1 is killed with SIGKILL and restarted, then
+1. **one replica**, customers back to back: the single-process figure (chat only);
+2. **N replicas**, the same load spread over them: the scale-out figure and the ratio;
+3. **faults**: N replicas, W ``tandem worker --celery`` processes and the sandbox ERP, paced
+   customers of whom some are signed in and place orders (confirmed, so jobs flow through the
+   broker to Playwright bots). During the load an API replica is SIGKILLed and restarted, a
+   Celery worker is SIGKILLed and restarted, the sandbox ERP is SIGKILLed and restarted, and
    Redis is restarted. A customer whose replica fails retries the same message (same client
    message id) on another replica, as the widget does.
 
-Afterwards the database is checked: every answered message is stored exactly once (0 lost,
-0 duplicated). The help centre is ingested only with ``--ingest``: retrieval is a per-process
-read that scales like the rest of the turn.
+Afterwards, once every job has settled: every answered message is stored exactly once, every
+job ended in a final state, and the ERP holds exactly one order per succeeded job's reference
+and none twice (0 lost, 0 duplicated).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import aiohttp
 import httpx
 import psycopg
 from rich.console import Console
 from rich.table import Table
 
 from bench.chat_http import MESSAGES, percentile
+from tandem.config import Settings
+from tandem.security import customer_token
 from tests.support.database import fresh_postgres_database
 from tests.support.servers import REPO_ROOT, free_port, wait_until_up
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
+BROKERS = {"amqp": "amqp://guest:guest@127.0.0.1:5672//", "redis": "redis://127.0.0.1:6379/13"}
+SECRET = "bench-scaleout-secret-key-0123456789abcdef"
+BUYERS = ("C-001", "C-002", "C-003", "C-004", "C-005", "C-006", "C-007", "C-008", "C-009", "C-010")
+SKUS = ("BH-1001", "BH-1003", "BH-1005", "BH-1007", "BH-1011", "BH-1016", "BH-1020", "BH-1025")
+FINAL = {"succeeded", "failed", "needs_review", "cancelled"}
 console = Console()
 
 
@@ -52,34 +67,31 @@ class Load:
     errors: list[str] = field(default_factory=list)
     retries: int = 0
     answered: set[tuple[str, str]] = field(default_factory=set)
+    jobs: set[str] = field(default_factory=set)
+    orders_refused: int = 0  # "cannot reach the order system" while the ERP was down
     took: float = 0.0
     events: list[str] = field(default_factory=list)
 
 
-class Replica:
-    """One ``tandem serve`` process on its own port, restartable."""
+class Service:
+    """One restartable process of ours (API replica, Celery worker, sandbox ERP)."""
 
-    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**env, "TANDEM_PORT": str(self.port)}
-        self.log = (log_dir / f"replica-{self.port}.log").open("ab")
+    def __init__(
+        self, name: str, args: Sequence[str], env: dict[str, str], log_dir: Path, health: str = ""
+    ) -> None:
+        self.name = name
+        self.args = [sys.executable, "-m", "tandem", *args]
+        self.env = env
+        self.health = health
+        self.log = (log_dir / f"{name}.log").open("ab")
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tandem", "serve"],
-            env=self.env,
-            cwd=REPO_ROOT,
-            stdout=self.log,
-            stderr=self.log,
+            self.args, env=self.env, cwd=REPO_ROOT, stdout=self.log, stderr=self.log
         )
-        wait_until_up(self.url + "/readyz", self.process, 180)
-        # The first message builds the engine (models load); not part of any timing.
-        with httpx.Client(base_url=self.url, timeout=300) as client:
-            conversation = client.post("/api/v1/conversations", json={}).json()["id"]
-            for text in MESSAGES:
-                client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": text})
+        if self.health:
+            wait_until_up(self.health, self.process, 180)
 
     def kill(self) -> None:
         if self.process is not None:
@@ -90,55 +102,119 @@ class Replica:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait()
 
 
-async def customer(
-    client: httpx.AsyncClient, urls: list[str], home: int, deadline: float, load: Load, pause_s: float
-) -> None:
-    await asyncio.sleep(random.uniform(0, max(2 * pause_s, 0.5)))
-    conversation = None
-    for attempt in range(20):
-        url = urls[(home + attempt) % len(urls)]
-        try:
-            created = await client.post(f"{url}/api/v1/conversations", json={})
-            if created.status_code == 201:
-                conversation = created.json()["id"]
-                break
-        except httpx.HTTPError:
-            pass
-        await asyncio.sleep(0.25)
-    if conversation is None:
-        load.errors.append("open")
-        return
-    sent = 0
-    while time.monotonic() < deadline:
-        if sent and pause_s:
-            await asyncio.sleep(random.uniform(0, 2 * pause_s))
-        message_id = uuid.uuid4().hex
-        body = {"text": MESSAGES[sent % len(MESSAGES)], "client_message_id": message_id}
-        started = time.perf_counter()
-        for attempt in range(20):  # the replica may be down: the same message goes to another
-            url = urls[(home + attempt) % len(urls)]
+class Replica(Service):
+    """``tandem serve`` on its own port; warmed up once started (models load on first use)."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        super().__init__(
+            f"replica-{self.port}",
+            ["serve"],
+            {**env, "TANDEM_PORT": str(self.port)},
+            log_dir,
+            self.url + "/readyz",
+        )
+
+    def start(self) -> None:
+        super().start()
+        with httpx.Client(base_url=self.url, timeout=300) as client:
+            conversation = client.post("/api/v1/conversations", json={}).json()["id"]
+            for text in MESSAGES:
+                client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": text})
+
+
+class Customers:
+    """Simulated customers over one aiohttp session (light enough to share 2 cores with servers)."""
+
+    def __init__(self, urls: list[str], load: Load, connections: int) -> None:
+        self.urls = urls
+        self.load = load
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=connections + 20), timeout=aiohttp.ClientTimeout(total=60)
+        )
+
+    async def post(
+        self, home: int, path: str, body: dict[str, str], token: str | None
+    ) -> dict[str, object] | None:
+        """POST to the customer's replica, or the next one while it fails; None when all failed."""
+        headers = {"X-Customer-Token": token} if token else {}
+        for attempt in range(40):  # the replica may be down: the same request goes to another
+            url = self.urls[(home + attempt) % len(self.urls)]
             try:
-                response = await client.post(f"{url}/api/v1/conversations/{conversation}/messages", json=body)
-            except httpx.HTTPError:
-                response = None
-            if response is not None and response.status_code == 200:
-                load.answered.add((conversation, message_id))
-                break
-            load.retries += 1
-            if response is not None and response.status_code < 500 and response.status_code != 429:
-                load.errors.append(str(response.status_code))
-                break
+                async with self.session.post(url + path, json=body, headers=headers) as response:
+                    status, text = response.status, await response.text()
+            except (aiohttp.ClientError, TimeoutError):
+                status, text = 0, ""
+            if status in (200, 201):
+                answer: dict[str, object] = json.loads(text)
+                return answer
+            self.load.retries += 1
+            if 0 < status < 500 and status != 429:
+                self.load.errors.append(str(status))
+                return None
             await asyncio.sleep(0.25)
-        else:
-            load.errors.append("gave up")
-        load.latencies.append((time.perf_counter() - started) * 1000)
-        load.sent += 1
-        sent += 1
+        self.load.errors.append("gave up")
+        return None
+
+    async def turn(
+        self, home: int, conversation: str, text: str, token: str | None
+    ) -> dict[str, object] | None:
+        message_id = uuid.uuid4().hex
+        started = time.perf_counter()
+        path = f"/api/v1/conversations/{conversation}/messages"
+        answer = await self.post(home, path, {"text": text, "client_message_id": message_id}, token)
+        self.load.latencies.append((time.perf_counter() - started) * 1000)
+        self.load.sent += 1
+        if answer is not None:
+            self.load.answered.add((conversation, message_id))
+        return answer
+
+    async def chatter(self, home: int, deadline: float, gap_s: float) -> None:
+        """A customer who asks and chats (no sign-in), one message every ``gap_s`` on average."""
+        next_at = time.monotonic() + random.uniform(0, max(2 * gap_s, 0.5))
+        await asyncio.sleep(next_at - time.monotonic())
+        created = await self.post(home, "/api/v1/conversations", {}, None)
+        if created is None:
+            return
+        conversation = str(created["id"])
+        turn = 0
+        while time.monotonic() < deadline:
+            if turn and gap_s:
+                next_at = max(next_at + random.uniform(0, 2 * gap_s), time.monotonic())
+                await asyncio.sleep(next_at - time.monotonic())
+            await self.turn(home, conversation, MESSAGES[turn % len(MESSAGES)], None)
+            turn += 1
+
+    async def buyer(self, home: int, customer: str, deadline: float, gap_s: float) -> None:
+        """A signed-in customer who orders a product and confirms it: each confirmation queues a job."""
+        token = customer_token(Settings(secret_key=SECRET), customer)
+        await asyncio.sleep(random.uniform(0, max(2 * gap_s, 0.5)))
+        created = await self.post(home, "/api/v1/conversations", {"customer_token": token}, token)
+        if created is None:
+            return
+        conversation = str(created["id"])
+        while time.monotonic() < deadline:
+            sku = random.choice(SKUS)
+            answer = await self.turn(home, conversation, f"I want to buy 1 of {sku}", token)
+            if answer is not None and answer.get("awaiting") == "confirmation":
+                await asyncio.sleep(random.uniform(0.2, 1.0))
+                confirmed = await self.turn(home, conversation, "yes", token)
+                queued = confirmed.get("jobs", []) if confirmed is not None else []
+                for job in queued if isinstance(queued, list) else []:
+                    self.load.jobs.add(str(job["id"]))
+            elif answer is not None:
+                self.load.orders_refused += 1
+            await asyncio.sleep(random.uniform(0, 2 * gap_s))
+
+    async def close(self) -> None:
+        await self.session.close()
 
 
 async def run_load(
@@ -146,37 +222,42 @@ async def run_load(
     urls: list[str],
     customers: int,
     seconds: float,
-    pause_s: float,
-    faults: list[tuple[float, object]],
+    gap_s: float,
+    faults: list[tuple[float, Callable[[], str]]],
+    buyers: int = 0,
 ) -> Load:
-    limits = httpx.Limits(max_connections=customers + 20)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
-        started = time.monotonic()
-        deadline = started + seconds
+    crowd = Customers(urls, load, customers)
+    started = time.monotonic()
+    deadline = started + seconds
 
-        async def inject() -> None:
-            for at, action in faults:
-                await asyncio.sleep(max(0.0, started + at - time.monotonic()))
-                name = await asyncio.to_thread(action)  # type: ignore[arg-type]
-                load.events.append(f"{time.monotonic() - started:5.1f} s  {name}")
+    async def strike(at: float, action: Callable[[], str]) -> None:
+        # Each fault on its own schedule: a slow restart does not hold back the next fault.
+        await asyncio.sleep(max(0.0, started + at - time.monotonic()))
+        began = time.monotonic()
+        name = await asyncio.to_thread(action)
+        load.events.append(f"{began - started:5.1f} s  {name} (took {time.monotonic() - began:.1f} s)")
 
+    try:
         await asyncio.gather(
-            inject(),
-            *(customer(client, urls, n % len(urls), deadline, load, pause_s) for n in range(customers)),
+            *(strike(at, action) for at, action in faults),
+            *(crowd.buyer(n % len(urls), BUYERS[n % len(BUYERS)], deadline, 4.0) for n in range(buyers)),
+            *(crowd.chatter(n % len(urls), deadline, gap_s) for n in range(buyers, customers)),
         )
-        load.took = time.monotonic() - started
+    finally:
+        await crowd.close()
+    load.took = time.monotonic() - started
     return load
 
 
-def restart_redis() -> None:
+def restart_redis() -> str:
     subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True)
     time.sleep(2)
     subprocess.run(["bash", str(REPO_ROOT / "scripts" / "services.sh")], capture_output=True, check=True)
+    return "Redis shut down and started again"
 
 
-def check_database(url: str, loads: list[Load]) -> tuple[int, int]:
+def check_messages(dsn: str, loads: list[Load]) -> tuple[int, int]:
     """(lost, duplicated): answered messages missing from the database, and stored twice."""
-    dsn = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn) as conn:
         rows = conn.execute(
             "SELECT conversation_id, client_message_id, COUNT(*) FROM messages"
@@ -189,88 +270,142 @@ def check_database(url: str, loads: list[Load]) -> tuple[int, int]:
     return lost, duplicated
 
 
+def job_states(dsn: str) -> dict[str, tuple[str, str, int]]:
+    """Every job: id → (status, idempotency key, attempts)."""
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute("SELECT id, status, idempotency_key, attempts FROM jobs").fetchall()
+    return {job_id: (status, key, attempts) for job_id, status, key, attempts in rows}
+
+
+def wait_for_jobs(dsn: str, settle_s: float) -> dict[str, tuple[str, str, int]]:
+    deadline = time.monotonic() + settle_s
+    with console.status("waiting for the jobs to settle…") as status:
+        while True:
+            jobs = job_states(dsn)
+            open_jobs = sum(1 for state, _key, _n in jobs.values() if state not in FINAL)
+            status.update(f"waiting for the jobs to settle… {open_jobs} of {len(jobs)} still open")
+            if not open_jobs or time.monotonic() > deadline:
+                return jobs
+            time.sleep(2)
+
+
+def erp_orders_by_reference(sandbox_db: Path) -> Counter[str]:
+    with sqlite3.connect(sandbox_db) as db:
+        rows = db.execute("SELECT reference FROM sales_orders WHERE reference IS NOT NULL").fetchall()
+    return Counter(reference for (reference,) in rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60, help="length of each load")
     parser.add_argument("--replicas", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes in the fault load")
+    parser.add_argument("--buyers", type=int, default=10, help="signed-in customers placing orders")
+    parser.add_argument("--broker", choices=sorted(BROKERS), default="amqp")
     parser.add_argument("--rate", type=float, default=100, help="offered turns/s of the fault load")
+    parser.add_argument("--settle", type=float, default=300, help="seconds to wait for the jobs afterwards")
     parser.add_argument("--ingest", action="store_true", help="ingest the help centre first")
-    parser.add_argument("--no-redis-restart", action="store_true")
+    parser.add_argument("--skip-ratio", action="store_true", help="only the fault load")
     args = parser.parse_args()
     loads: list[Load] = []
     with tempfile.TemporaryDirectory() as tmp, fresh_postgres_database() as database_url:
         data = Path(tmp)
+        sandbox_port = free_port()
         env = {
             **os.environ,
             "TANDEM_DATA_DIR": str(data),
             "TANDEM_DATABASE_URL": database_url,
             "TANDEM_REDIS_URL": REDIS_URL,
+            "TANDEM_SECRET_KEY": SECRET,
             "TANDEM_LOG_LEVEL": "WARNING",
             "TANDEM_RATE_REQUESTS_PER_IP": "10000000",
             "TANDEM_RATE_MESSAGES_PER_CONVERSATION": "100000",
             "TANDEM_DB_POOL_SIZE": "20",
             "TANDEM_DB_MAX_OVERFLOW": "40",
+            "TANDEM_SANDBOX_PORT": str(sandbox_port),
+            "TANDEM_QUEUE_BACKEND": "celery",
+            "TANDEM_CELERY_BROKER_URL": BROKERS[args.broker],
         }
-        tandem = [sys.executable, "-m", "tandem"]
+        dsn = database_url.replace("postgresql+psycopg://", "postgresql://")
         with console.status("migrating and seeding a fresh PostgreSQL database…"):
-            subprocess.run([*tandem, "db", "upgrade"], env=env, check=True, capture_output=True)
-            subprocess.run([*tandem, "seed"], env=env, check=True, capture_output=True)
-        if args.ingest:
             subprocess.run(
-                [*tandem, "ingest", str(REPO_ROOT / "knowledge" / "helpcentre")], env=env, check=True
+                [sys.executable, "-m", "tandem", "db", "upgrade"], env=env, check=True, capture_output=True
             )
+            subprocess.run([sys.executable, "-m", "tandem", "seed"], env=env, check=True, capture_output=True)
+        if args.ingest:
+            ingest = [sys.executable, "-m", "tandem", "ingest", str(REPO_ROOT / "knowledge" / "helpcentre")]
+            subprocess.run(ingest, env=env, check=True)
+        sandbox = Service("sandbox", ["sandbox"], env, data, f"http://127.0.0.1:{sandbox_port}/healthz")
         replicas = [Replica(env, data) for _ in range(args.replicas)]
+        workers = [Service(f"worker-{n}", ["worker", "--celery"], env, data) for n in range(args.workers)]
+        everything: list[Service] = [sandbox, *replicas, *workers]
         try:
-            with console.status("starting replica 1…"):
+            with console.status("starting the sandbox ERP and replica 1…"):
+                sandbox.start()
                 replicas[0].start()
-            with console.status(f"one replica: {args.customers} customers for {args.seconds:.0f} s…"):
-                loads.append(
-                    asyncio.run(
-                        run_load(Load("1 replica"), [replicas[0].url], args.customers, args.seconds, 0, [])
-                    )
-                )
-            with console.status(f"starting {args.replicas - 1} more…"):
+            if not args.skip_ratio:
+                with console.status(f"one replica: {args.customers} customers for {args.seconds:.0f} s…"):
+                    one = run_load(Load("1 replica"), [replicas[0].url], args.customers, args.seconds, 0, [])
+                    loads.append(asyncio.run(one))
+            with console.status(f"starting {args.replicas - 1} more replicas…"):
                 for replica in replicas[1:]:
                     replica.start()
             urls = [replica.url for replica in replicas]
-            with console.status(
-                f"{args.replicas} replicas: {args.customers} customers for {args.seconds:.0f} s…"
-            ):
-                loads.append(
-                    asyncio.run(
-                        run_load(Load(f"{args.replicas} replicas"), urls, args.customers, args.seconds, 0, [])
-                    )
-                )
-            victim = replicas[-1]
-
-            def kill() -> str:
-                victim.kill()
-                return f"SIGKILL replica on port {victim.port}"
-
-            def restart() -> str:
-                victim.start()
-                return f"replica on port {victim.port} restarted and serving"
-
-            def redis_down_up() -> str:
-                restart_redis()
-                return "Redis shut down and started again"
-
-            faults: list[tuple[float, object]] = [(args.seconds * 0.2, kill), (args.seconds * 0.4, restart)]
-            if not args.no_redis_restart:
-                faults.append((args.seconds * 0.7, redis_down_up))
-            pause = args.customers / args.rate
+            if not args.skip_ratio:
+                name = f"{args.replicas} replicas"
+                with console.status(f"{name}: {args.customers} customers for {args.seconds:.0f} s…"):
+                    loads.append(asyncio.run(run_load(Load(name), urls, args.customers, args.seconds, 0, [])))
+            with console.status(f"starting {args.workers} Celery workers…"):
+                for worker in workers:
+                    worker.start()
+            faults = fault_plan(args.seconds, replicas[-1], workers[0], sandbox)
+            gap = args.customers / args.rate
             with console.status(f"faults: {args.customers} paced customers for {args.seconds:.0f} s…"):
-                loads.append(
-                    asyncio.run(
-                        run_load(Load("faults"), urls, args.customers, args.seconds, pause / 2, faults)
-                    )
+                fault_load = run_load(
+                    Load("faults + jobs"), urls, args.customers, args.seconds, gap, faults, args.buyers
                 )
+                loads.append(asyncio.run(fault_load))
+            jobs = wait_for_jobs(dsn, args.settle)
         finally:
-            for replica in replicas:
-                replica.stop()
-        lost, duplicated = check_database(database_url, loads)
+            for service in reversed(everything):
+                service.stop()
+        lost, duplicated = check_messages(dsn, loads)
+        orders = erp_orders_by_reference(data / "sandbox.db")
+    report(args, loads, lost, duplicated, jobs, orders)
 
+
+def fault_plan(
+    seconds: float, replica: Replica, worker: Service, sandbox: Service
+) -> list[tuple[float, Callable[[], str]]]:
+    """When each fault strikes, as shares of the load's length."""
+
+    def act(what: str, action: Callable[[], None]) -> Callable[[], str]:
+        def run() -> str:
+            action()
+            return what
+
+        return run
+
+    return [
+        (seconds * 0.15, act(f"SIGKILL API replica :{replica.port}", replica.kill)),
+        (seconds * 0.25, act(f"API replica :{replica.port} restarted and serving", replica.start)),
+        (seconds * 0.35, act(f"SIGKILL Celery {worker.name}", worker.kill)),
+        (seconds * 0.45, act(f"Celery {worker.name} restarted", worker.start)),
+        (seconds * 0.55, act("SIGKILL sandbox ERP", sandbox.kill)),
+        (seconds * 0.65, act("sandbox ERP restarted and serving", sandbox.start)),
+        (seconds * 0.8, restart_redis),
+    ]
+
+
+def report(
+    args: argparse.Namespace,
+    loads: list[Load],
+    lost: int,
+    duplicated: int,
+    jobs: dict[str, tuple[str, str, int]],
+    orders: Counter[str],
+) -> None:
     table = Table(
         title=f"scale-out: {args.customers} customers, {args.seconds:.0f} s per load, PostgreSQL + Redis"
     )
@@ -289,14 +424,35 @@ def main() -> None:
         "errors (after retries)", *(f"{len(load.errors)} {sorted(set(load.errors))[:3]}" for load in loads)
     )
     console.print(table)
-    single, scaled = loads[0], loads[1]
-    ratio = (scaled.sent / scaled.took) / (single.sent / single.took)
-    console.print(f"scale-out ratio, {args.replicas} replicas ÷ 1: [bold]{ratio:.2f}×[/bold] (target ≥ 1.7×)")
+    if len(loads) == 3:
+        single, scaled = loads[0], loads[1]
+        ratio = (scaled.sent / scaled.took) / (single.sent / single.took)
+        console.print(
+            f"scale-out ratio, {args.replicas} replicas ÷ 1: [bold]{ratio:.2f}×[/bold] (target ≥ 1.7×)"
+        )
     console.print(
         f"answered messages lost: [bold]{lost}[/bold]; stored twice: [bold]{duplicated}[/bold] (target 0, 0)"
     )
-    for event in loads[2].events:
+    faulty = loads[-1]
+    for event in sorted(faulty.events):
         console.print(f"  fault at {event}")
+    statuses = Counter(state for state, _key, _n in jobs.values())
+    retried = sum(1 for _state, _key, attempts in jobs.values() if attempts > 1)
+    missing = sorted(faulty.jobs - set(jobs))
+    doubled = sum(1 for count in orders.values() if count > 1)
+    succeeded_without_order = sum(
+        1 for state, key, _n in jobs.values() if state == "succeeded" and orders.get(key, 0) != 1
+    )
+    console.print(
+        f"jobs confirmed by customers: {len(faulty.jobs)} (missing from the database: {len(missing)}); "
+        f"by status: {dict(statuses)}; run more than once (retried): {retried}; "
+        f"order requests answered 'order system unreachable': {faulty.orders_refused}"
+    )
+    console.print(
+        f"ERP orders carrying a job reference: {sum(orders.values())}; references on more than one order: "
+        f"[bold]{doubled}[/bold]; succeeded jobs without exactly one order: "
+        f"[bold]{succeeded_without_order}[/bold] (target 0, 0)"
+    )
 
 
 if __name__ == "__main__":
