@@ -41,7 +41,7 @@ from tandem.config import Settings
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_EVAL = ROOT / "bench" / "data" / "knowledge_eval.yaml"
 DEFAULT_CORPUS = ROOT / "knowledge" / "helpcentre"
-console = Console()
+console = Console(width=150)
 
 
 @dataclass
@@ -259,10 +259,7 @@ def question_features(kb: KnowledgeBase, items: list[dict[str, Any]]) -> tuple[n
     rows, labels = [], []
     for item in items:
         question, language = str(item["question"]), str(item["language"])
-        hits = kb.searcher.search(
-            question, 8, vector=kb.embedder.embed_query(question), query_language=language
-        )
-        rows.append(features(question, language, hits))
+        rows.append(features(question, language, kb.evidence(question, language)))
         labels.append(1.0 if item.get("article") else 0.0)
     return np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64)
 

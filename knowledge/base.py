@@ -12,7 +12,7 @@ from rich.console import Console
 
 from knowledge.answer import Answer, LLMAnswerer, citation_for, extract_passage, refusal
 from knowledge.confidence import ConfidenceModel, features, model_for
-from knowledge.embeddings import Embedder, embedder_from_settings
+from knowledge.embeddings import Embedder, Vectors, embedder_from_settings
 from knowledge.ingest import Ingestor, IngestReport
 from knowledge.manifest import Manifest
 from knowledge.search import HybridSearcher, SearchHit
@@ -121,14 +121,24 @@ class KnowledgeBase:
         """Embed the question now (remembered), so that ``answer`` spends no time on it later."""
         self.embedder.embed_query(question)
 
+    def evidence(self, question: str, language: str, vector: Vectors | None = None) -> list[SearchHit]:
+        """The hits whether-to-answer is judged on: e5's own ranking (lexical weight 0).
+
+        The answer's passage comes from the fused ranking; the confidence model reads the dense
+        ranking, so retuning the fusion does not move the refusal calibration.
+        """
+        vector = self.embedder.embed_query(question) if vector is None else vector
+        return self.searcher.search(question, 8, vector=vector, query_language=language, weight=0.0)
+
     def answer(self, question: str, language: str) -> Answer:
         """An answer in ``language`` from the best article, with citations, or a refusal."""
         vector = self.embedder.embed_query(question)
         hits = self.searcher.search(question, 8, vector=vector, query_language=language)
-        score = max((h.dense for h in hits[:3] if h.dense is not None), default=0.0)
         if not hits:
-            return refusal(language, score)
-        if not self.answerable(question, language, hits, score):
+            return refusal(language, 0.0)
+        evidence = self.evidence(question, language, vector)
+        score = max((h.dense for h in evidence[:3] if h.dense is not None), default=0.0)
+        if not self.answerable(question, language, evidence, score):
             return refusal(language, score)
         chosen = self._in_language(question, language, hits, vector)
         if self.llm is not None:

@@ -110,10 +110,12 @@ class HybridSearcher:
         embedder: Embedder,
         revision: Callable[[], object] | None = None,
         weight: float = LEXICAL_WEIGHT,
+        floor: float = DENSE_SPREAD_FLOOR,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.weight = weight
+        self.floor = floor
         self._revision = revision or (lambda: None)
         self._indexes: tuple[LexicalIndex, DenseIndex] | None = None
         self._built_at: object = object()
@@ -148,12 +150,13 @@ class HybridSearcher:
         article: str | None = None,
         vector: Vectors | None = None,
         query_language: str | None = None,
+        weight: float | None = None,
     ) -> list[SearchHit]:
         """The ``k`` best chunks for ``query`` among those matching the filters.
 
         ``query_language`` is the language the question is written in (when not given, guessed
         from its spelling, or from the language centroids when that is unsure); ``language``
-        filters the chunks.
+        filters the chunks. ``weight`` overrides the lexical weight (0: e5's own ranking).
         """
         lexical, dense = self.indexes()
         if not len(lexical) or k <= 0:
@@ -171,7 +174,8 @@ class HybridSearcher:
         bm25 = lexical.scores(query, eligible)
         best = float(bm25.max()) if len(bm25) else 0.0
         normalised = bm25 / (best + LEXICAL_DAMPING)
-        fused = fuse(dense.groups, eligible, corrected, normalised, self.weight)
+        lexical_weight = self.weight if weight is None else weight
+        fused = fuse(dense.groups, eligible, corrected, normalised, lexical_weight, self.floor)
         count = min(k, int(eligible.sum()))
         if count <= 0:
             return []
