@@ -44,6 +44,21 @@ class TestExtractive:
         assert answer.citations == []
         assert answer.text == I_DONT_KNOW[language]
 
+    def test_whether_to_answer_does_not_depend_on_the_fusion_weight(self, e5_kb: KnowledgeBase) -> None:
+        questions = [("How long do I have to return an item?", "en"), ("Who painted the Mona Lisa?", "en")]
+        shipped = e5_kb.searcher.weight
+        try:
+            verdicts = []
+            for weight in (0.0, shipped, 2.0):
+                e5_kb.searcher.weight = weight
+                verdicts.append(
+                    [(e5_kb.answer(q, lang).grounded, e5_kb.answer(q, lang).score) for q, lang in questions]
+                )
+        finally:
+            e5_kb.searcher.weight = shipped
+        assert verdicts[0] == verdicts[1] == verdicts[2]
+        assert [grounded for grounded, _ in verdicts[0]] == [True, False]
+
 
 def test_refusal_exists_in_all_five_languages() -> None:
     assert set(I_DONT_KNOW) == {"en", "ar", "fa", "sw", "pl"}
