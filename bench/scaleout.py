@@ -40,6 +40,7 @@ from pathlib import Path
 
 import aiohttp
 import httpx
+import psutil
 import psycopg
 from rich.console import Console
 from rich.table import Table
@@ -71,6 +72,67 @@ class Load:
     orders_refused: int = 0  # "cannot reach the order system" while the ERP was down
     took: float = 0.0
     events: list[str] = field(default_factory=list)
+    cores: dict[str, float] = field(default_factory=dict)  # CPU cores busy on average, by component
+
+
+class CpuMeter:
+    """CPU time by component over a load: where the 2 cores went, to explain the scale-out ceiling."""
+
+    def __init__(self, replicas: Sequence[Replica], workers: Sequence[Service]) -> None:
+        self.replicas = replicas
+        self.workers = workers
+
+    def _groups(self) -> dict[str, list[psutil.Process]]:
+        def alive(services: Sequence[Service], children: bool = False) -> list[psutil.Process]:
+            found = []
+            for service in services:
+                if service.process is None or service.process.poll() is not None:
+                    continue
+                try:
+                    process = psutil.Process(service.process.pid)
+                    found.append(process)
+                    if children:
+                        found.extend(process.children(recursive=True))
+                except psutil.Error:
+                    continue
+            return found
+
+        by_name: dict[str, list[psutil.Process]] = {"PostgreSQL": [], "Redis": []}
+        for process in psutil.process_iter(["name"]):
+            name = process.info["name"] or ""
+            if name.startswith("postgres"):
+                by_name["PostgreSQL"].append(process)
+            elif name.startswith("redis-server"):
+                by_name["Redis"].append(process)
+        return {
+            "API replicas": alive(self.replicas),
+            "load generator": [psutil.Process()],
+            **by_name,
+            "workers + Chromium": alive(self.workers, children=True),
+        }
+
+    def snapshot(self) -> tuple[float, dict[str, float]]:
+        times = psutil.cpu_times()
+        total = sum(getattr(times, part, 0.0) for part in ("user", "nice", "system", "irq", "softirq"))
+        used: dict[str, float] = {}
+        for group, processes in self._groups().items():
+            used[group] = 0.0
+            for process in processes:
+                try:
+                    cpu = process.cpu_times()
+                    used[group] += cpu.user + cpu.system
+                except psutil.Error:
+                    continue
+        return total, used
+
+    def measure(self, load: Load, before: tuple[float, dict[str, float]]) -> None:
+        total_after, after = self.snapshot()
+        total_before, used_before = before
+        for group, seconds in after.items():
+            load.cores[group] = max(0.0, seconds - used_before.get(group, 0.0)) / load.took
+        load.cores["everything else"] = max(
+            0.0, (total_after - total_before) / load.took - sum(load.cores.values())
+        )
 
 
 class Service:
@@ -340,6 +402,7 @@ def main() -> None:
         replicas = [Replica(env, data) for _ in range(args.replicas)]
         workers = [Service(f"worker-{n}", ["worker", "--celery"], env, data) for n in range(args.workers)]
         everything: list[Service] = [sandbox, *replicas, *workers]
+        meter = CpuMeter(replicas, workers)
         try:
             with console.status("starting the sandbox ERP and replica 1…"):
                 sandbox.start()
@@ -347,7 +410,9 @@ def main() -> None:
             if not args.skip_ratio:
                 with console.status(f"one replica: {args.customers} customers for {args.seconds:.0f} s…"):
                     one = run_load(Load("1 replica"), [replicas[0].url], args.customers, args.seconds, 0, [])
+                    before = meter.snapshot()
                     loads.append(asyncio.run(one))
+                    meter.measure(loads[-1], before)
             with console.status(f"starting {args.replicas - 1} more replicas…"):
                 for replica in replicas[1:]:
                     replica.start()
@@ -355,7 +420,9 @@ def main() -> None:
             if not args.skip_ratio:
                 name = f"{args.replicas} replicas"
                 with console.status(f"{name}: {args.customers} customers for {args.seconds:.0f} s…"):
+                    before = meter.snapshot()
                     loads.append(asyncio.run(run_load(Load(name), urls, args.customers, args.seconds, 0, [])))
+                    meter.measure(loads[-1], before)
             with console.status(f"starting {args.workers} Celery workers…"):
                 for worker in workers:
                     worker.start()
@@ -365,7 +432,7 @@ def main() -> None:
                 fault_load = run_load(
                     Load("faults + jobs"), urls, args.customers, args.seconds, gap, faults, args.buyers
                 )
-                loads.append(asyncio.run(fault_load))
+                loads.append(asyncio.run(fault_load))  # no CPU split: killed processes take theirs along
             jobs = wait_for_jobs(dsn, args.settle)
         finally:
             for service in reversed(everything):
@@ -420,6 +487,8 @@ def report(
         ),
     )
     table.add_row("retried requests (replica down, 5xx)", *(str(load.retries) for load in loads))
+    for group in loads[0].cores:
+        table.add_row(f"CPU cores busy: {group}", *(f"{load.cores.get(group, 0.0):.2f}" for load in loads))
     table.add_row(
         "errors (after retries)", *(f"{len(load.errors)} {sorted(set(load.errors))[:3]}" for load in loads)
     )
@@ -429,6 +498,17 @@ def report(
         ratio = (scaled.sent / scaled.took) / (single.sent / single.took)
         console.print(
             f"scale-out ratio, {args.replicas} replicas ÷ 1: [bold]{ratio:.2f}×[/bold] (target ≥ 1.7×)"
+        )
+        ours = ("API replicas", "load generator", "PostgreSQL", "Redis")
+        cpu_ms = 1000 * sum(single.cores.get(group, 0.0) for group in ours) / (single.sent / single.took)
+        cores = psutil.cpu_count() or 1
+        ceiling = cores * 1000 / cpu_ms / (single.sent / single.took)
+        console.print(
+            f"CPU per turn, replica + PostgreSQL + Redis + load generator: {cpu_ms:.1f} ms, so "
+            f"{cores} cores carry at most {cores * 1000 / cpu_ms:.0f} turns/s: a ceiling of "
+            f"{ceiling:.2f}× the single replica on this machine; other processes took "
+            f"{single.cores.get('everything else', 0.0):.2f} / {scaled.cores.get('everything else', 0.0):.2f} "
+            "cores during the two loads"
         )
     console.print(
         f"answered messages lost: [bold]{lost}[/bold]; stored twice: [bold]{duplicated}[/bold] (target 0, 0)"
