@@ -507,8 +507,8 @@ def report(
             f"CPU per turn, replica + PostgreSQL + Redis + load generator: {cpu_ms:.1f} ms, so "
             f"{cores} cores carry at most {cores * 1000 / cpu_ms:.0f} turns/s: a ceiling of "
             f"{ceiling:.2f}× the single replica on this machine; other processes took "
-            f"{single.cores.get('everything else', 0.0):.2f} / {scaled.cores.get('everything else', 0.0):.2f} "
-            "cores during the two loads"
+            f"{single.cores.get('everything else', 0.0):.2f} and "
+            f"{scaled.cores.get('everything else', 0.0):.2f} cores during the two loads"
         )
     console.print(
         f"answered messages lost: [bold]{lost}[/bold]; stored twice: [bold]{duplicated}[/bold] (target 0, 0)"
