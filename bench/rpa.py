@@ -246,7 +246,9 @@ def bench_naive(settings: Settings, count: int) -> float:
     """Jobs/s with a fresh Chromium and sign-in per job, one job after another."""
     started = time.perf_counter()
     for n in range(count):
-        with BrowserPool(sandbox_targets(settings), contexts_per_target=1) as pool:
+        with BrowserPool(
+            sandbox_targets(settings), executable_path=settings.resolved_chromium_path, contexts_per_target=1
+        ) as pool:
             payload = PlaceOrder.model_validate(place_order_payload(n))
 
             async def work(lease: Lease, payload: PlaceOrder = payload) -> object:
@@ -286,7 +288,12 @@ def main() -> None:
         engine = build_engine(url)
         memory = Memory()
         cpu = CpuSplit()
-        with BrowserPool(sandbox_targets(settings), contexts_per_target=args.contexts) as pool:
+        console.print(f"Chromium: {settings.resolved_chromium_path}")
+        with BrowserPool(
+            sandbox_targets(settings),
+            executable_path=settings.resolved_chromium_path,
+            contexts_per_target=args.contexts,
+        ) as pool:
             runner = BotRunner(
                 pool,
                 settings,

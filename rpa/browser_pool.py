@@ -16,12 +16,14 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import psutil
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 
 from rpa.errors import BusinessError, JobCancelled
+from tandem.config import get_settings
 from tandem.logging import get_logger
 
 log = get_logger(__name__)
@@ -88,14 +90,14 @@ class BrowserPool:
         self,
         targets: Sequence[Target],
         *,
-        executable_path: str = "/usr/bin/chromium",
+        executable_path: str | Path | None = None,
         contexts_per_target: int = 2,
         recycle_after: int = 100,
         max_chromium_rss_mb: int = 900,
         default_timeout_ms: int = 10_000,
         memory_check_interval_s: float = 5.0,
     ) -> None:
-        self.executable_path = executable_path
+        self.executable_path = str(executable_path or get_settings().resolved_chromium_path)
         self.contexts_per_target = contexts_per_target
         self.recycle_after = recycle_after
         self.max_chromium_rss_mb = max_chromium_rss_mb

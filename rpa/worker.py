@@ -174,7 +174,11 @@ def run_worker(
 ) -> None:
     """Run ``worker_concurrency`` job threads over one browser pool until SIGINT or SIGTERM."""
     concurrency = settings.worker_concurrency
-    pool = BrowserPool(sandbox_targets(settings), contexts_per_target=concurrency).start()
+    pool = BrowserPool(
+        sandbox_targets(settings),
+        executable_path=settings.resolved_chromium_path,
+        contexts_per_target=concurrency,
+    ).start()
     try:
         worker = Worker(
             handlers=default_handlers(pool, settings),

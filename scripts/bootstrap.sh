@@ -6,10 +6,13 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "==> installing Debian chromium (for the RPA bots and browser tests)"
+# chromium for the browser tests; chromium-headless-shell (same version) for the RPA bots,
+# which need half the CPU with it (TANDEM_CHROMIUM_PATH picks another).
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/lib/chromium/chromium-headless-shell ]; then
+  echo "==> installing Debian chromium and chromium-headless-shell (browser tests, RPA bots)"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-noto-core >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq \
+    chromium chromium-headless-shell fonts-noto-core >/dev/null
 fi
 
 if ! command -v uv >/dev/null 2>&1; then

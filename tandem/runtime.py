@@ -66,7 +66,9 @@ def shared_pool(settings: Settings) -> BrowserPool:
     with _pool_lock:
         if _pool is None:
             _pool = BrowserPool(
-                sandbox_targets(settings), contexts_per_target=settings.worker_concurrency
+                sandbox_targets(settings),
+                executable_path=settings.resolved_chromium_path,
+                contexts_per_target=settings.worker_concurrency,
             ).start()
         return _pool
 
