@@ -94,16 +94,6 @@ class ConversationEngine:
             )
             if seen is not None and "result" in seen.payload:
                 return TurnResult.model_validate(seen.payload["result"])
-        inbound = Message(
-            conversation_id=conversation.id,
-            client_message_id=client_message_id,
-            role="customer",
-            text=text,
-            payload={"attachment": attachment} if attachment else {},
-        )
-        session.add(inbound)
-        session.flush()
-        record_event(session, conversation.id, "message", message_event(inbound))
         state = DialogueState.model_validate(conversation.state or {})
         state.turns += 1
         previous = state.language or conversation.locale
@@ -112,7 +102,20 @@ class ConversationEngine:
             language = previous  # an address, order id or e-mail says nothing about the language
         else:
             language = self.understanding.language(text, previous)
-        state.language = conversation.language = inbound.language = language
+        inbound = Message(
+            conversation_id=conversation.id,
+            client_message_id=client_message_id,
+            role="customer",
+            text=text,
+            language=language,
+            payload={"attachment": attachment} if attachment else {},
+        )
+        session.add(inbound)
+        session.flush()
+        record_event(session, conversation.id, "message", message_event(inbound))
+        if conversation.language != language:
+            conversation.language = language
+        state.language = language
         turn = Turn(self, session, conversation, state, language, inbound.id)
         if conversation.status == "bot":
             try:
