@@ -59,7 +59,7 @@ class ToolInput(BaseModel):
 
 
 class OrderRef(ToolInput):
-    order_id: str = Field(pattern=ORDER_ID, description="The order id, like SO-10012.")
+    order_id: str = Field(pattern=ORDER_ID, description="The order id, like SO-12345.")
 
 
 class SkuRef(ToolInput):

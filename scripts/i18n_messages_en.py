@@ -28,8 +28,8 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "or I can connect you with a person."
     ),
     "handoff.returned": "I'm back. How else can I help you?",
-    "ask.order_id": "What is your order number? It looks like SO-10012.",
-    "ask.order_id_again": "That doesn't look like an order number. It looks like SO-10012 — could you check it?",
+    "ask.order_id": "What is your order number? It looks like SO-12345.",
+    "ask.order_id_again": "That doesn't look like an order number. It looks like SO-12345 — could you check it?",
     "ask.address": "What is the new delivery address (street, city, postal code, country)?",
     "ask.sku": "Which product would you like? You can write its name or its code, like BH-1001.",
     "ask.product_choice": "Which one do you mean?",
@@ -40,7 +40,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "To protect your privacy, please tell me the e-mail address or phone number used for order {order_id}."
     ),
     "verify.ask_order": (
-        "First I need to confirm who you are: what is the number of one of your orders? It looks like SO-10012."
+        "First I need to confirm who you are: what is the number of one of your orders? It looks like SO-12345."
     ),
     "verify.ok": "Thank you, {name} — you're verified.",
     "verify.failed": "Sorry, that doesn't match our records for this order. Please check and try again.",

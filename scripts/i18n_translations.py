@@ -26,8 +26,8 @@ AR: dict[str, str | tuple[str, ...]] = {
     "handoff.waiting": "سيرد عليك أحد أعضاء فريق الدعم هنا قريبًا.",
     "handoff.returned": "عدت من جديد. بماذا يمكنني مساعدتك أيضًا؟",
     "backoffice.unavailable": "عذرًا، لا أستطيع الوصول إلى نظام الطلبات الآن. يُرجى المحاولة مرة أخرى بعد بضع دقائق، أو يمكنني توصيلك بأحد موظفينا.",
-    "ask.order_id": "ما رقم طلبك؟ يكون بهذا الشكل: SO-10012.",
-    "ask.order_id_again": "لا يبدو هذا رقم طلب. رقم الطلب يكون بهذا الشكل: SO-10012 — هل يمكنك التحقق منه؟",
+    "ask.order_id": "ما رقم طلبك؟ يكون بهذا الشكل: SO-12345.",
+    "ask.order_id_again": "لا يبدو هذا رقم طلب. رقم الطلب يكون بهذا الشكل: SO-12345 — هل يمكنك التحقق منه؟",
     "ask.address": "ما عنوان التوصيل الجديد (الشارع، المدينة، الرمز البريدي، الدولة)؟",
     "ask.sku": "ما المنتج المطلوب؟ يمكنك كتابة اسمه أو رمزه، مثل BH-1001.",
     "ask.product_choice": "أيّ منها المقصود؟",
@@ -37,7 +37,7 @@ AR: dict[str, str | tuple[str, ...]] = {
     "verify.ask": (
         "حفاظًا على خصوصيتك، يُرجى تزويدي بعنوان البريد الإلكتروني أو رقم الهاتف المستخدم في الطلب {order_id}."
     ),
-    "verify.ask_order": "أحتاج أولًا إلى التحقق من هويتك: ما رقم أحد طلباتك؟ يكون بهذا الشكل: SO-10012.",
+    "verify.ask_order": "أحتاج أولًا إلى التحقق من هويتك: ما رقم أحد طلباتك؟ يكون بهذا الشكل: SO-12345.",
     "verify.ok": "شكرًا، {name} — تم التحقق من هويتك.",
     "verify.failed": "عذرًا، هذه البيانات لا تطابق سجلاتنا لهذا الطلب. يُرجى التحقق والمحاولة مرة أخرى.",
     "verify.locked": "لم أتمكن من التحقق من هويتك، لذا سأحيلك حفاظًا على أمانك إلى أحد موظفينا.",
@@ -202,9 +202,9 @@ FA: dict[str, str | tuple[str, ...]] = {
     "handoff.waiting": "یکی از همکاران تیم پشتیبانی به‌زودی همین‌جا به شما پاسخ می‌دهد.",
     "handoff.returned": "برگشتم. دیگر چه کمکی از من برمی‌آید؟",
     "backoffice.unavailable": "متأسفم، در حال حاضر به سامانه سفارش‌ها دسترسی ندارم. لطفاً چند دقیقه دیگر دوباره تلاش کنید، یا می‌توانم شما را به یکی از همکارانمان وصل کنم.",
-    "ask.order_id": "شماره سفارش شما چیست؟ شکل آن مانند SO-10012 است.",
+    "ask.order_id": "شماره سفارش شما چیست؟ شکل آن مانند SO-12345 است.",
     "ask.order_id_again": (
-        "این شبیه شماره سفارش نیست. شماره سفارش شکلی مانند SO-10012 دارد — ممکن است آن را بررسی کنید؟"
+        "این شبیه شماره سفارش نیست. شماره سفارش شکلی مانند SO-12345 دارد — ممکن است آن را بررسی کنید؟"
     ),
     "ask.address": "نشانی جدید تحویل چیست (خیابان، شهر، کد پستی، کشور)؟",
     "ask.sku": "کدام کالا را می‌خواهید؟ می‌توانید نام یا کد آن را بنویسید، مثلاً BH-1001.",
@@ -217,7 +217,7 @@ FA: dict[str, str | tuple[str, ...]] = {
         "استفاده شده است بنویسید."
     ),
     "verify.ask_order": (
-        "ابتدا باید هویت شما را تأیید کنم: شماره یکی از سفارش‌هایتان چیست؟ شکل آن مانند SO-10012 است."
+        "ابتدا باید هویت شما را تأیید کنم: شماره یکی از سفارش‌هایتان چیست؟ شکل آن مانند SO-12345 است."
     ),
     "verify.ok": "سپاس، {name} — هویت شما تأیید شد.",
     "verify.failed": (
@@ -399,9 +399,9 @@ SW: dict[str, str | tuple[str, ...]] = {
     "handoff.waiting": "Mhudumu wa timu yetu ya huduma kwa wateja atakujibu hapa hivi punde.",
     "handoff.returned": "Nimerudi. Nikusaidie nini kingine?",
     "backoffice.unavailable": "Samahani, siwezi kufikia mfumo wetu wa maagizo kwa sasa. Tafadhali jaribu tena baada ya dakika chache, au naweza kukuunganisha na mhudumu.",
-    "ask.order_id": "Namba ya agizo lako ni ipi? Inaonekana hivi: SO-10012.",
+    "ask.order_id": "Namba ya agizo lako ni ipi? Inaonekana hivi: SO-12345.",
     "ask.order_id_again": (
-        "Hiyo haionekani kuwa namba ya agizo. Inaonekana hivi: SO-10012 — unaweza kuiangalia tena?"
+        "Hiyo haionekani kuwa namba ya agizo. Inaonekana hivi: SO-12345 — unaweza kuiangalia tena?"
     ),
     "ask.address": "Anwani mpya ya kupelekea agizo ni ipi (mtaa, mji, msimbo wa posta, nchi)?",
     "ask.sku": "Ungependa bidhaa gani? Unaweza kuandika jina lake au msimbo wake, kama BH-1001.",
@@ -417,7 +417,7 @@ SW: dict[str, str | tuple[str, ...]] = {
     ),
     "verify.ask_order": (
         "Kwanza ninahitaji kuthibitisha utambulisho wako: namba ya mojawapo ya maagizo yako ni ipi? "
-        "Inaonekana hivi: SO-10012."
+        "Inaonekana hivi: SO-12345."
     ),
     "verify.ok": "Asante, {name} — umethibitishwa.",
     "verify.failed": (
@@ -606,9 +606,9 @@ PL: dict[str, str | tuple[str, ...]] = {
     "handoff.waiting": "Konsultant z naszego zespołu obsługi klienta wkrótce odpowie tutaj.",
     "handoff.returned": "Jestem z powrotem. W czym jeszcze mogę pomóc?",
     "backoffice.unavailable": "Przepraszam, w tej chwili nie mogę połączyć się z systemem zamówień. Proszę spróbować ponownie za kilka minut albo mogę połączyć z konsultantem.",
-    "ask.order_id": "Proszę podać numer zamówienia. Wygląda tak: SO-10012.",
+    "ask.order_id": "Proszę podać numer zamówienia. Wygląda tak: SO-12345.",
     "ask.order_id_again": (
-        "To nie wygląda na numer zamówienia. Numer wygląda tak: SO-10012 — proszę go sprawdzić."
+        "To nie wygląda na numer zamówienia. Numer wygląda tak: SO-12345 — proszę go sprawdzić."
     ),
     "ask.address": "Proszę podać nowy adres dostawy (ulica, miasto, kod pocztowy, kraj).",
     "ask.sku": "O jaki produkt chodzi? Można wpisać jego nazwę lub kod, np. BH-1001.",
@@ -624,7 +624,7 @@ PL: dict[str, str | tuple[str, ...]] = {
     ),
     "verify.ask_order": (
         "Najpierw muszę potwierdzić tożsamość: proszę podać numer jednego ze swoich zamówień. Wygląda tak: "
-        "SO-10012."
+        "SO-12345."
     ),
     "verify.ok": "Dziękuję, {name} — tożsamość została potwierdzona.",
     "verify.failed": (
