@@ -121,6 +121,8 @@ def rule_boosts(text: str, evidence: Evidence | None = None) -> dict[str, float]
     has_order = evidence.order_id
     if _CANCEL.search(folded):
         boost("cancel_order", 4.0 if has_order else 1.5)
+        if not (evidence.product or evidence.sku):
+            boost("place_order", 0.5)  # "cancel my order" names an order, not something to buy
     if _INVOICE.search(folded):
         boost("request_invoice", 4.0)
     elif _BILL.search(folded):

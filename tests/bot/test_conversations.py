@@ -35,13 +35,7 @@ MIN_CASES_PER_LANGUAGE = 8
 # name of the conversation -> (what the engine does wrong, strict). Dialogue bugs are strict
 # xfails (an XPASS fails: remove the entry once fixed); understanding (NLU) bugs are not, because
 # the router's examples and thresholds move often.
-KNOWN_ENGINE_BUGS: dict[str, tuple[str, bool]] = {
-    "sw: 'I want to cancel an order' without its number asks for the number": (
-        "bot/nlu router: 'Nataka kughairi agizo' (I want to cancel an order) is place_order (0.36), "
-        "so the bot asks which product to buy",
-        False,
-    ),
-}
+KNOWN_ENGINE_BUGS: dict[str, tuple[str, bool]] = {}
 
 
 def conversation_files() -> list[Path]:
