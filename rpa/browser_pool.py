@@ -40,6 +40,9 @@ CHROMIUM_ARGS = (
     "--disable-dev-shm-usage",
     # Bots never go back; without the back/forward cache no left page is kept alive (~8 % less PSS).
     "--disable-back-forward-cache",
+    # V8 collects left pages' documents lazily, so each renderer carried ~100 MB of garbage
+    # after a few dozen jobs; sized for memory it keeps ~30 MB at no measurable CPU cost.
+    "--js-flags=--optimize-for-size",
 )
 
 
@@ -96,6 +99,7 @@ class BrowserPool:
         max_chromium_rss_mb: int = 900,
         default_timeout_ms: int = 10_000,
         memory_check_interval_s: float = 5.0,
+        viewport: tuple[int, int] = (1280, 900),
     ) -> None:
         self.executable_path = str(executable_path or get_settings().resolved_chromium_path)
         self.contexts_per_target = contexts_per_target
@@ -103,6 +107,7 @@ class BrowserPool:
         self.max_chromium_rss_mb = max_chromium_rss_mb
         self.default_timeout_ms = default_timeout_ms
         self.memory_check_interval_s = memory_check_interval_s
+        self.viewport = viewport
         self._memory_checked_at = float("-inf")
         self._memory_mb = 0.0
         self.stats = PoolStats()
@@ -240,7 +245,9 @@ class BrowserPool:
 
     async def _new_lease(self, browser: Browser, slots: _TargetSlots) -> Lease:
         context = await browser.new_context(
-            storage_state=slots.storage_state, viewport={"width": 1280, "height": 900}, locale="en-US"
+            storage_state=slots.storage_state,
+            viewport={"width": self.viewport[0], "height": self.viewport[1]},
+            locale="en-US",
         )
         context.set_default_timeout(self.default_timeout_ms)
         page = await context.new_page()
