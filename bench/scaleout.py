@@ -369,6 +369,7 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=300, help="seconds to wait for the jobs afterwards")
     parser.add_argument("--ingest", action="store_true", help="ingest the help centre first")
     parser.add_argument("--skip-ratio", action="store_true", help="only the fault load")
+    parser.add_argument("--skip-faults", action="store_true", help="only the ratio loads")
     args = parser.parse_args()
     loads: list[Load] = []
     with tempfile.TemporaryDirectory() as tmp, fresh_postgres_database() as database_url:
@@ -423,17 +424,19 @@ def main() -> None:
                     before = meter.snapshot()
                     loads.append(asyncio.run(run_load(Load(name), urls, args.customers, args.seconds, 0, [])))
                     meter.measure(loads[-1], before)
-            with console.status(f"starting {args.workers} Celery workers…"):
-                for worker in workers:
-                    worker.start()
-            faults = fault_plan(args.seconds, replicas[-1], workers[0], sandbox)
-            gap = args.customers / args.rate
-            with console.status(f"faults: {args.customers} paced customers for {args.seconds:.0f} s…"):
-                fault_load = run_load(
-                    Load("faults + jobs"), urls, args.customers, args.seconds, gap, faults, args.buyers
-                )
-                loads.append(asyncio.run(fault_load))  # no CPU split: killed processes take theirs along
-            jobs = wait_for_jobs(dsn, args.settle)
+            jobs: dict[str, tuple[str, str, int]] = {}
+            if not args.skip_faults:
+                with console.status(f"starting {args.workers} Celery workers…"):
+                    for worker in workers:
+                        worker.start()
+                faults = fault_plan(args.seconds, replicas[-1], workers[0], sandbox)
+                gap = args.customers / args.rate
+                with console.status(f"faults: {args.customers} paced customers for {args.seconds:.0f} s…"):
+                    fault_load = run_load(
+                        Load("faults + jobs"), urls, args.customers, args.seconds, gap, faults, args.buyers
+                    )
+                    loads.append(asyncio.run(fault_load))  # no CPU split: killed processes take theirs along
+                jobs = wait_for_jobs(dsn, args.settle)
         finally:
             for service in reversed(everything):
                 service.stop()
@@ -493,7 +496,7 @@ def report(
         "errors (after retries)", *(f"{len(load.errors)} {sorted(set(load.errors))[:3]}" for load in loads)
     )
     console.print(table)
-    if len(loads) == 3:
+    if not args.skip_ratio:
         single, scaled = loads[0], loads[1]
         ratio = (scaled.sent / scaled.took) / (single.sent / single.took)
         console.print(
@@ -513,6 +516,8 @@ def report(
     console.print(
         f"answered messages lost: [bold]{lost}[/bold]; stored twice: [bold]{duplicated}[/bold] (target 0, 0)"
     )
+    if args.skip_faults:
+        return
     faulty = loads[-1]
     for event in sorted(faulty.events):
         console.print(f"  fault at {event}")
