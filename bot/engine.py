@@ -113,9 +113,7 @@ class ConversationEngine:
         session.add(inbound)
         session.flush()
         record_event(session, conversation.id, "message", message_event(inbound))
-        if conversation.language != language:
-            conversation.language = language
-        state.language = language
+        state.language = conversation.language = language
         turn = Turn(self, session, conversation, state, language, inbound.id)
         if conversation.status == "bot":
             try:

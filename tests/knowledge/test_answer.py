@@ -51,9 +51,8 @@ class TestExtractive:
             verdicts = []
             for weight in (0.0, shipped, 2.0):
                 e5_kb.searcher.weight = weight
-                verdicts.append(
-                    [(e5_kb.answer(q, lang).grounded, e5_kb.answer(q, lang).score) for q, lang in questions]
-                )
+                answers = [e5_kb.answer(q, lang) for q, lang in questions]
+                verdicts.append([(answer.grounded, answer.score) for answer in answers])
         finally:
             e5_kb.searcher.weight = shipped
         assert verdicts[0] == verdicts[1] == verdicts[2]
