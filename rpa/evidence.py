@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import random
 import re
 import shutil
 import time
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -13,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Page
+from playwright.async_api import CDPSession, Page
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,6 +24,30 @@ from rpa.models import JobAttempt, RunStep
 from tandem.clock import utcnow
 
 _SECRET_FIELDS = re.compile(r"pass(word)?|secret|token|email|phone|tax_id|address", re.I)
+
+
+# One DevTools session per page for step screenshots (Chromium only; None: not available).
+_CDP_SESSIONS: weakref.WeakKeyDictionary[Page, CDPSession | None] = weakref.WeakKeyDictionary()
+
+# A raw DevTools capture of what the viewport shows, PNG encoded for speed. Playwright's
+# page.screenshot() also injects and removes a caret-hiding style, waits for web fonts, reads
+# the layout metrics and, while a trace records, takes a DOM snapshot before and after: about
+# 30 ms of Chromium CPU per screenshot against 18 ms for this (A/B on the order form).
+_CAPTURE = {"format": "png", "optimizeForSpeed": True, "captureBeyondViewport": False, "fromSurface": True}
+
+
+async def capture_png(page: Page) -> bytes:
+    """A PNG of the page's viewport as shown, through DevTools when available."""
+    if page not in _CDP_SESSIONS:
+        try:
+            _CDP_SESSIONS[page] = await page.context.new_cdp_session(page)
+        except Exception:  # not Chromium: Playwright's own screenshot
+            _CDP_SESSIONS[page] = None
+    session = _CDP_SESSIONS[page]
+    if session is None:
+        return await page.screenshot(timeout=5_000)
+    result = await session.send("Page.captureScreenshot", _CAPTURE)
+    return base64.b64decode(result["data"])
 
 
 def redact(data: Any) -> Any:
@@ -74,7 +101,7 @@ class RunRecorder:
     async def _screenshot(self, record: StepRecord, page: Page) -> None:
         path = self.directory / f"step-{record.seq:02d}.png"
         try:
-            await page.screenshot(path=str(path), timeout=5_000)
+            path.write_bytes(await asyncio.wait_for(capture_png(page), timeout=5.0))
             record.screenshot = str(path)
         except Exception:  # a crashed page has no picture; the step still counts
             record.screenshot = None
