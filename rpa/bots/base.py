@@ -63,6 +63,21 @@ return [...document.querySelectorAll(`[data-testid="${testid}"]`)].map(row => ({
   data: {...row.dataset}, cells: [...row.cells].map(read),
 }));"""
 )
+_FORM_JS = (
+    _READ
+    + """
+const found = {};
+for (const label of form.querySelectorAll('label')) {
+  const control = label.control;
+  const name = read(label);
+  if (!control || name in found) continue;
+  found[name] = {
+    value: control.value,
+    options: control.tagName === 'SELECT' ? [...control.options].map(option => option.value) : null,
+  };
+}
+return found;"""
+)
 _REFUSAL_JS = (
     _READ
     + """
@@ -91,6 +106,14 @@ class Row:
 
     data: dict[str, str]
     cells: list[str]
+
+
+@dataclass(frozen=True)
+class FormField:
+    """A form control as its label names it: current value, and the option values of a select."""
+
+    value: str
+    options: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -263,6 +286,21 @@ class Bot:
         """The label → value pairs of the page's fact lists."""
         found: dict[str, str] = await self.page.evaluate(_script(_FACTS_JS))
         return found
+
+    async def form_fields(self, testid: str) -> dict[str, FormField]:
+        """The controls of the form ``data-testid=testid`` by label text, read in one round trip.
+
+        A bot reads the form once and then touches only the fields whose value must change:
+        each Playwright action costs a round trip and, while a trace records, DOM snapshots.
+        """
+        found: dict[str, dict[str, Any]] = await self.page.get_by_test_id(testid).evaluate(
+            _script(_FORM_JS, "form")
+        )
+        fields = {}
+        for label, field in found.items():
+            options = field["options"]
+            fields[label] = FormField(str(field["value"]), None if options is None else tuple(options))
+        return fields
 
     async def rows(self, testid: str) -> list[Row]:
         """The rows with ``data-testid=testid``."""

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from agents.schemas import OrderLine, OrderView, ProductView
-from rpa.bots.base import Bot, RecordNotFound, Row
+from rpa.bots.base import Bot, FormField, RecordNotFound, Row
 from rpa.bots.parsing import PostalAddress, cents, day, shown_address, trailing_id, typed_address
 from rpa.errors import BusinessError, TransientError
 from rpa.jobs import CancelOrder, ChangeAddress, JobPayload, PlaceOrder, RequestInvoice, ReturnItem
@@ -123,15 +123,21 @@ class SandboxErpBot(Bot):
         page = self.page
         async with self.step("fill the new order"):
             await self.open("/erp/orders/new?" + urlencode({"customer_id": job.customer_id}))
-            if await page.get_by_label("Customer", exact=True).input_value() != job.customer_id:
+            fields = await self.form_fields("order-form")
+            customer = fields.get("Customer")
+            if customer is None or customer.value != job.customer_id:
                 raise BusinessError(f"Unknown customer {job.customer_id}.")
-            product = page.get_by_label("Product (line 1)")
-            if not await product.locator(f'option[value="{job.sku}"]').count():
+            product = fields.get("Product (line 1)")
+            if product is not None and job.sku not in (product.options or ()):
                 raise BusinessError(f"Unknown product SKU {job.sku}.")
-            await product.select_option(job.sku)
-            await page.get_by_label("Quantity (line 1)").fill(str(job.quantity))
-            await page.get_by_label("Delivery").select_option(job.delivery)
-            await page.get_by_label("Payment method").select_option(job.payment_method)
+            await page.get_by_label("Product (line 1)").select_option(job.sku)
+            # Fields already showing the wanted value (the form's defaults) are left as they are.
+            if _differs(fields, "Quantity (line 1)", str(job.quantity)):
+                await page.get_by_label("Quantity (line 1)").fill(str(job.quantity))
+            if _differs(fields, "Delivery", job.delivery):
+                await page.get_by_label("Delivery").select_option(job.delivery)
+            if _differs(fields, "Payment method", job.payment_method):
+                await page.get_by_label("Payment method").select_option(job.payment_method)
             await page.get_by_label("Reference").fill(key)
         async with self.step("review the order"):
             await self.submit(page.get_by_role("button", name="Review order"))
@@ -244,6 +250,12 @@ class SandboxErpBot(Bot):
             "reference": key,
             "tax_id": job.tax_id,
         }
+
+
+def _differs(fields: dict[str, FormField], label: str, value: str) -> bool:
+    """Whether the field labelled ``label`` must be set (it shows another value, or was not read)."""
+    field = fields.get(label)
+    return field is None or field.value != value
 
 
 def _product(row: Row) -> ProductView:
