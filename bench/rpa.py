@@ -1,8 +1,10 @@
 """RPA benchmark: look-up and create-order latency, throughput with warm contexts, memory.
 
 Against a naive baseline measured in the same run: a fresh Chromium and a fresh sign-in for
-every job (what a one-script-per-job bot does). Everything runs on 127.0.0.1 against the
-sandbox back office this script starts, with its own product database.
+every job (what a one-script-per-job bot does), with the same queue, steps and evidence
+(screenshot per step, trace per attempt); the bot alone without evidence is printed too.
+Everything runs on 127.0.0.1 against the sandbox back office this script starts, with its own
+product database.
 
     uv run python -m bench.rpa [--jobs 200] [--contexts 4]   # --jobs 1000 for the full curve
 """
