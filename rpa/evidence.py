@@ -46,7 +46,11 @@ async def capture_png(page: Page) -> bytes:
     session = _CDP_SESSIONS[page]
     if session is None:
         return await page.screenshot(timeout=5_000)
-    result = await session.send("Page.captureScreenshot", _CAPTURE)
+    try:
+        result = await session.send("Page.captureScreenshot", _CAPTURE)
+    except Exception:
+        _CDP_SESSIONS.pop(page, None)  # a detached session: the next capture opens a new one
+        raise
     return base64.b64decode(result["data"])
 
 

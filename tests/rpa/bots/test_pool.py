@@ -126,3 +126,21 @@ class TestWorkerProcess:
                         worker.wait()
                 engine.dispose()
         assert [sandbox.count_by_reference("order", key) for key in keys] == [1, 1]
+
+
+class _Target:
+    name = "erp"
+
+    async def sign_in(self, page: object) -> None:  # never called: no browser here
+        raise AssertionError
+
+
+def test_a_browsers_first_contexts_start_part_worn_so_they_are_recycled_one_at_a_time() -> None:
+    pool = BrowserPool([_Target()], executable_path="/nonexistent", contexts_per_target=4, recycle_after=50)
+    try:
+        slots = pool._slots["erp"]
+        assert [pool._head_start(slots) for _ in range(6)] == [0, 12, 25, 37, 0, 0]
+        pool._generation += 1  # a replaced Chromium starts a new set of contexts
+        assert [pool._head_start(slots) for _ in range(5)] == [0, 12, 25, 37, 0]
+    finally:
+        pool._loop.close()

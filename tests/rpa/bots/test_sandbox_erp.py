@@ -74,6 +74,23 @@ class TestPlaceOrder:
             "confirm the order",
         ]
         assert all(step.screenshot for step in recorder.steps)
+        for step in recorder.steps:  # a PNG of the whole 1280 × 900 viewport, as ops see it
+            head = Path(str(step.screenshot)).read_bytes()[:24]
+            assert head[:8] == b"\x89PNG\r\n\x1a\n"
+            assert (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")) == (1280, 900)
+
+    def test_fields_other_than_the_form_defaults_are_set(self, sandbox: Sandbox) -> None:
+        key = new_key()
+        payload = PlaceOrder(
+            customer_id="C-004", sku="BH-1003", quantity=3, delivery="express", payment_method="mpesa"
+        )
+        sandbox.run(SandboxErpBot, payload, key)
+        rows = sandbox.query(
+            "SELECT o.delivery, o.payment_method, l.qty FROM sales_orders o "
+            "JOIN order_lines l ON l.order_id = o.id WHERE o.reference = ?",
+            key,
+        )
+        assert rows == [("express", "mpesa", 3)]
 
     def test_the_same_key_twice_leaves_one_order(self, sandbox: Sandbox) -> None:
         key, payload = new_key(), PlaceOrder(customer_id="C-002", sku="BH-1003", quantity=1)
