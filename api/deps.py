@@ -88,8 +88,16 @@ async def write_turn(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
-def _engine(request: Request) -> ConversationEngine:
-    engine: ConversationEngine = request.app.state.chat_engine()
+async def _engine(request: Request) -> ConversationEngine:
+    """The app's engine; built in a worker thread on first use (loading models takes a moment).
+
+    An ``async`` dependency runs on the event loop: a sync one would cost every request a hop
+    to a worker thread and back, which under load is mostly time spent waiting for the GIL.
+    """
+    state = request.app.state
+    engine: ConversationEngine | None = getattr(state, "chat_engine_built", None)
+    if engine is None:
+        engine = state.chat_engine_built = await run_in_threadpool(state.chat_engine)
     return engine
 
 

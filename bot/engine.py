@@ -16,11 +16,12 @@ from bot.dialogue import DialogueState
 from bot.models import Conversation, Customer, Message
 from bot.replies import BotReply, Citation, product_name
 from bot.schemas import BotMessageOut, TurnResult
-from bot.transcript import append_message, message_event, record_event
+from bot.transcript import message_event, queue_outbound, record_event
 from bot.turn import POLICY_ARTICLES, Turn
 from bot.understanding import Understanding
 from knowledge import Answer, Retriever
 from tandem.clock import today as clock_today
+from tandem.clock import utcnow
 from tandem.errors import NotFound
 from tandem.i18n import t
 from tandem.logging import get_logger
@@ -68,8 +69,6 @@ class ConversationEngine:
                 raise NotFound("unknown customer token", code="invalid_customer_token", status=401)
             conversation.customer_id = customer.id
             conversation.session_token_hash = token_hash(customer_token)
-            from tandem.clock import utcnow
-
             conversation.verified_at = utcnow()
         session.add(conversation)
         session.flush()
@@ -109,12 +108,13 @@ class ConversationEngine:
             text=text,
             language=language,
             payload={"attachment": attachment} if attachment else {},
+            created_at=utcnow(),
         )
+        # Written with the replies at the end of the turn, in one statement per table (the
+        # transaction makes it atomic either way); a turn that needs its id earlier flushes it.
         session.add(inbound)
-        session.flush()
-        record_event(session, conversation.id, "message", message_event(inbound))
         state.language = conversation.language = language
-        turn = Turn(self, session, conversation, state, language, inbound.id)
+        turn = Turn(self, session, conversation, state, language, inbound)
         if conversation.status == "bot":
             try:
                 turn.run(text, attachment)
@@ -134,20 +134,27 @@ class ConversationEngine:
             handoff=conversation.status != "bot",
             jobs=turn.jobs,
         )
-        for reply in turn.replies:
-            append_message(
-                session,
-                conversation.id,
+        inbound.payload = {**inbound.payload, "result": result.model_dump(mode="json")}
+        replies = [
+            Message(
+                conversation_id=conversation.id,
                 role="bot",
                 text=reply.text,
                 language=language,
                 payload={k: v for k, v in reply.as_dict().items() if k in {"citations", "quick_replies"}},
+                created_at=utcnow(),  # as the customer message's: the same columns batch in one INSERT
             )
-        for job in turn.jobs:
-            record_event(session, conversation.id, "job", job.model_dump())
+            for reply in turn.replies
+        ]
+        session.add_all(replies)
         conversation.state = state.model_dump(mode="json")
         conversation.last_message_at = inbound.created_at
-        inbound.payload = {**inbound.payload, "result": result.model_dump(mode="json")}
+        session.flush()  # the messages, in order (their ids go into the events), and the conversation
+        for message in (inbound, *replies):
+            record_event(session, conversation.id, "message", message_event(message))
+        queue_outbound(session, conversation, replies)
+        for job in turn.jobs:
+            record_event(session, conversation.id, "job", job.model_dump())
         session.flush()
         log.info(
             "turn",
@@ -173,11 +180,9 @@ class ConversationEngine:
     def answer_question(self, text: str, language: str) -> Answer | None:
         return self.knowledge.answer(text, language) if self.knowledge is not None else None
 
-    def note_unanswered(self, session: Session, message_id: int, text: str, score: float) -> None:
+    def note_unanswered(self, message: Message, score: float) -> None:
         """Mark the question so the knowledge admin can see what the help centre lacks."""
-        message = session.get(Message, message_id)
-        if message is not None:
-            message.payload = {**message.payload, "unanswered": True, "faq_score": round(score, 3)}
+        message.payload = {**message.payload, "unanswered": True, "faq_score": round(score, 3)}
 
     def policy_citation(self, policy: str, language: str) -> Citation | None:
         article = POLICY_ARTICLES.get(policy)

@@ -67,14 +67,21 @@ def append_message(
     conversation = session.get(Conversation, conversation_id)
     if conversation is not None:
         conversation.last_message_at = utcnow()
-        if conversation.channel != "web" and role in {"bot", "agent"}:
-            # Delivered by the channel dispatcher after this transaction commits.
+        queue_outbound(session, conversation, [message])
+    return message
+
+
+def queue_outbound(session: Session, conversation: Conversation, messages: list[Message]) -> None:
+    """Bot and agent messages of a messaging channel, for the dispatcher to deliver after commit."""
+    if conversation.channel == "web":
+        return
+    for message in messages:
+        if message.role in {"bot", "agent"}:
             session.add(
                 OutboundMessage(
-                    conversation_id=conversation_id, message_id=message.id, channel=conversation.channel
+                    conversation_id=conversation.id, message_id=message.id, channel=conversation.channel
                 )
             )
-    return message
 
 
 def events_after(

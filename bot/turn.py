@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from agents import ToolContext, ToolOutcome
 from bot.citations import public_link
 from bot.dialogue import FLOWS, DialogueState, Flow, is_drop, is_no, is_yes
-from bot.models import Conversation, Customer
+from bot.models import Conversation, Customer, Message
 from bot.nlu.normalize import fold
 from bot.replies import BotReply, Citation, order_status_text, stock_text, yes_no
 from bot.schemas import JobRef, StructuredIntent
@@ -58,11 +58,18 @@ class Turn:
     conversation: Conversation
     state: DialogueState
     language: str
-    message_id: int
+    inbound: Message  # the customer's message; written at the end of the turn
     replies: list[BotReply] = field(default_factory=list)
     jobs: list[JobRef] = field(default_factory=list)
     intent: StructuredIntent | None = None
     handoff: bool = False
+
+    @property
+    def message_id(self) -> int:
+        """The customer message's id (a job's idempotency key is built on it): written now if need be."""
+        if self.inbound.id is None:
+            self.session.flush()
+        return self.inbound.id
 
     def say(self, key: str, /, quick: list[str] | None = None, **params: Any) -> BotReply:
         reply = BotReply(t(key, self.language, **params), quick_replies=quick or [])
@@ -146,7 +153,7 @@ class Turn:
     def _faq(self, text: str) -> None:
         answer = self.engine.answer_question(text, self.language)
         if answer is None or not answer.grounded:
-            self.engine.note_unanswered(self.session, self.message_id, text, answer.score if answer else 0.0)
+            self.engine.note_unanswered(self.inbound, answer.score if answer else 0.0)
             self._misunderstood(None, text=answer.text if answer else None)
             return
         self.state.misunderstood = 0
