@@ -64,8 +64,9 @@ async def write_turn(app: FastAPI) -> AsyncIterator[None]:
     busy timeout (measured: 10 s stalls and 503s with 50 customers). So on SQLite a request that
     may write queues here, in the event loop, first come first served, and only then takes a
     thread. PostgreSQL locks rows, not the database, but one process still has one GIL: at most
-    ``TANDEM_WRITE_CONCURRENCY`` writing requests run at once (measured with 100 customers: 4 at
-    once gave 46 turns/s per replica and 68 on two, against 39 and 46 with all 40 threads).
+    ``TANDEM_WRITE_CONCURRENCY`` writing requests run at once. Measured with 200 customers on
+    PostgreSQL (bench.scaleout, 20 s loads): one process gave 275 turns/s with 4 at once, 294 with
+    2 and 264 with 1; more threads mostly wait for the GIL, and every hand-over costs CPU.
     """
     slots = getattr(app.state, "write_slots", None)
     if slots is None:  # first request

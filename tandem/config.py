@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(10, ge=1, description="Connection pool size (PostgreSQL).")
     db_max_overflow: int = Field(20, ge=0, description="Extra connections over the pool size.")
     write_concurrency: int = Field(
-        4,
+        2,
         ge=0,
         le=1000,
         description="PostgreSQL: writing requests one API process runs at once (0: no limit).",
