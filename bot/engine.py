@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +29,15 @@ from tandem.logging import get_logger
 from tandem.security import token_hash
 
 log = get_logger(__name__)
+
+
+class NotLooked(Enum):
+    """``handle(earlier=...)`` when the caller has not looked for an earlier send of the message."""
+
+    NOT_LOOKED = "not looked"
+
+
+NOT_LOOKED: Final = NotLooked.NOT_LOOKED
 
 
 class ConversationEngine:
@@ -82,17 +92,23 @@ class ConversationEngine:
         *,
         client_message_id: str | None = None,
         attachment: dict[str, str] | None = None,
+        earlier: dict[str, Any] | NotLooked | None = NOT_LOOKED,
     ) -> TurnResult:
-        """Process one customer message; a repeated ``client_message_id`` returns the first result."""
+        """Process one customer message; a repeated ``client_message_id`` returns the first result.
+
+        ``earlier`` is the payload stored with this ``client_message_id`` (None: nothing is) when
+        the caller has looked it up already, in the query that locked the conversation.
+        """
         if client_message_id:
-            seen = session.scalar(
-                select(Message).where(
-                    Message.conversation_id == conversation.id,
-                    Message.client_message_id == client_message_id,
+            if earlier is NOT_LOOKED:
+                earlier = session.scalar(
+                    select(Message.payload).where(
+                        Message.conversation_id == conversation.id,
+                        Message.client_message_id == client_message_id,
+                    )
                 )
-            )
-            if seen is not None and "result" in seen.payload:
-                return TurnResult.model_validate(seen.payload["result"])
+            if earlier is not None and "result" in earlier:
+                return TurnResult.model_validate(earlier["result"])
         state = DialogueState.model_validate(conversation.state or {})
         state.turns += 1
         previous = state.language or conversation.locale

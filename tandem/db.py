@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from tandem.errors import ConfigurationError
@@ -171,9 +171,41 @@ def build_engine(
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
-        return create_engine(parsed, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_size=pool_size, max_overflow=max_overflow)
     except Exception as exc:  # an unknown dialect or a missing driver
         raise ConfigurationError(f"TANDEM_DATABASE_URL cannot be used: {exc}") from exc
+    _ping_after_idle(engine, PING_AFTER_IDLE_S)
+    return engine
+
+
+# A connection back from the pool sooner than this is used as is; an older one is pinged first.
+PING_AFTER_IDLE_S = 2.0
+
+
+def _ping_after_idle(engine: Engine, idle_s: float) -> None:
+    """Pessimistic disconnect handling, paid only by connections that sat idle in the pool.
+
+    ``pool_pre_ping`` pings on every checkout: one round trip of the eight a chat turn makes
+    on PostgreSQL. A connection checked in moments ago is almost surely alive; one that sat
+    idle (a server restart, a firewall's idle timeout) is pinged and, if dead, replaced before
+    the request sees it. A server restarted under load is still noticed: the first statement on
+    a dead connection invalidates the whole pool (SQLAlchemy's disconnect handling).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < idle_s:
+            return  # new, or back moments ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            # The pool throws the connection away and checks out another (up to three times).
+            raise DisconnectionError(f"idle connection is dead: {exc}") from exc
 
 
 @lru_cache

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from sqlalchemy import select
@@ -43,7 +43,32 @@ def load_conversation(
     """The conversation if the caller may see it; a wrong token looks like a missing conversation."""
     if len(conversation_id) > 64:
         raise NotFound("no such conversation")
-    conversation = db.get(Conversation, conversation_id, with_for_update=lock)
+    return _may_see(db.get(Conversation, conversation_id, with_for_update=lock), token)
+
+
+def lock_for_turn(
+    db: Session, conversation_id: str, token: str | None, client_message_id: str | None
+) -> tuple[Conversation, dict[str, Any] | None]:
+    """The conversation, locked for a turn, and what its earlier send of this message stored.
+
+    One query where a lock and a look-up would be two round trips: the second payload is
+    the stored message with this client message id (a retried send), or None.
+    """
+    if len(conversation_id) > 64:
+        raise NotFound("no such conversation")
+    earlier = (
+        select(Message.payload)
+        .where(Message.conversation_id == Conversation.id, Message.client_message_id == client_message_id)
+        .scalar_subquery()
+    )
+    query = select(Conversation, earlier).where(Conversation.id == conversation_id)
+    row = db.execute(query.with_for_update(of=Conversation)).first()
+    if row is None:
+        raise NotFound("no such conversation")
+    return _may_see(row[0], token), row[1]
+
+
+def _may_see(conversation: Conversation | None, token: str | None) -> Conversation:
     if conversation is None:
         raise NotFound("no such conversation")
     if conversation.session_token_hash is not None and (
@@ -84,9 +109,14 @@ def _take_turn(
     request: Request, engine: ConversationEngine, conversation_id: str, body: MessageCreate, token: str | None
 ) -> TurnResult:
     with request_transaction(request.app) as db:
-        conversation = load_conversation(db, conversation_id, token, lock=True)
+        if body.client_message_id is None:
+            conversation, earlier = load_conversation(db, conversation_id, token, lock=True), None
+        else:
+            conversation, earlier = lock_for_turn(db, conversation_id, token, body.client_message_id)
         limit_conversation(request, conversation.id)
-        return engine.handle(db, conversation, body.text, client_message_id=body.client_message_id)
+        return engine.handle(
+            db, conversation, body.text, client_message_id=body.client_message_id, earlier=earlier
+        )
 
 
 @router.get("/conversations/{conversation_id}", response_model=Transcript, responses=ERRORS)

@@ -90,6 +90,26 @@ class TestIdempotency:
         transcript = client.get(f"/api/v1/conversations/{conversation}").json()
         assert [m["role"] for m in transcript["messages"]] == ["customer", "bot"]
 
+    def test_the_same_client_message_id_in_another_conversation_is_a_new_message(
+        self, client: TestClient
+    ) -> None:
+        first, second = open_conversation(client), open_conversation(client)
+        say(client, first, "hello", client_message_id="m-1")
+        answer = say(client, second, "where is my order?", client_message_id="m-1")
+        intent = answer["intent"]
+        assert isinstance(intent, dict)
+        assert intent["name"] == "order_status"
+        for conversation in (first, second):
+            messages = client.get(f"/api/v1/conversations/{conversation}").json()["messages"]
+            assert sum(m["role"] == "customer" for m in messages) == 1
+
+    def test_sends_without_a_client_message_id_are_each_processed(self, client: TestClient) -> None:
+        conversation = open_conversation(client)
+        say(client, conversation, "hello")
+        say(client, conversation, "hello")
+        messages = client.get(f"/api/v1/conversations/{conversation}").json()["messages"]
+        assert [m["role"] for m in messages] == ["customer", "bot"] * 2
+
 
 class TestIsolation:
     def test_another_customers_token_cannot_read_or_write(self, client: TestClient) -> None:
