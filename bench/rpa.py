@@ -108,6 +108,76 @@ class CpuSplit:
             self.seconds[key] += value
 
 
+@dataclass
+class _Seen:
+    kind: str
+    parent: int
+    own: float  # CPU seconds of the process itself
+    reaped: float  # CPU seconds of its children that exited and were waited for
+
+
+@dataclass
+class ChromiumByType:
+    """Chromium CPU seconds of one phase by process type (``--type=…``; none is the browser).
+
+    Renderers of recycled contexts exit during the phase: the zygote that forked them reaps
+    them, so their CPU is the growth of the zygote's children times, less what they had
+    already spent when the phase started.
+    """
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    _start: dict[tuple[int, float], _Seen] = field(default_factory=dict)
+
+    @staticmethod
+    def read(pool: BrowserPool) -> dict[tuple[int, float], _Seen]:
+        seen = {}
+        for pid in pool.chromium_pids():
+            try:
+                process = psutil.Process(pid)
+                with process.oneshot():
+                    times = process.cpu_times()
+                    key = (pid, process.create_time())
+                    seen[key] = _Seen(
+                        _process_kind(process.cmdline()),
+                        process.ppid(),
+                        times.user + times.system,
+                        times.children_user + times.children_system,
+                    )
+            except psutil.Error:
+                continue
+        return seen
+
+    def start(self, pool: BrowserPool) -> None:
+        self._start = self.read(pool)
+
+    def stop(self, pool: BrowserPool) -> None:
+        end = self.read(pool)
+        totals: dict[str, float] = {}
+        for key, now in end.items():
+            before = self._start.get(key)
+            totals[now.kind] = totals.get(now.kind, 0.0) + now.own - (before.own if before else 0.0)
+            exited = now.reaped - (before.reaped if before else 0.0)
+            # Children gone since the start counted their earlier CPU there already.
+            exited -= sum(s.own for k, s in self._start.items() if k not in end and s.parent == key[0])
+            if exited > 0:
+                label = f"{_children_kind(now.kind)} (exited)"
+                totals[label] = totals.get(label, 0.0) + exited
+        self.seconds = dict(sorted(totals.items(), key=lambda item: -item[1]))
+
+
+def _process_kind(cmdline: list[str]) -> str:
+    options = dict(arg[2:].split("=", 1) for arg in cmdline if arg.startswith("--") and "=" in arg)
+    kind = options.get("type", "browser")
+    if kind == "utility":
+        sub = options.get("utility-sub-type", "")
+        return f"utility {sub.split('.')[0]}" if sub else kind
+    return kind
+
+
+def _children_kind(kind: str) -> str:
+    return "renderer" if kind == "zygote" else f"children of {kind}"
+
+
 def _children(pid: int) -> list[psutil.Process]:
     try:
         return list(psutil.Process(pid).children(recursive=True))
@@ -209,7 +279,14 @@ def bench_creates(worker: Worker, engine: Engine, count: int) -> list[float]:
 
 
 def bench_throughput(
-    worker: Worker, engine: Engine, pool: BrowserPool, jobs: int, threads: int, memory: Memory, cpu: CpuSplit
+    worker: Worker,
+    engine: Engine,
+    pool: BrowserPool,
+    jobs: int,
+    threads: int,
+    memory: Memory,
+    cpu: CpuSplit,
+    by_type: ChromiumByType,
 ) -> float:
     enqueue_orders(engine, jobs)
     done = [0]
@@ -230,6 +307,7 @@ def bench_throughput(
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     cpu.start(pool, SANDBOX_PIDS)
+    by_type.start(pool)
     started = time.perf_counter()
     runners = [threading.Thread(target=drain) for _ in range(threads)]
     for runner in runners:
@@ -238,6 +316,7 @@ def bench_throughput(
         runner.join()
     elapsed = time.perf_counter() - started
     cpu.stop(pool, SANDBOX_PIDS)
+    by_type.stop(pool)
     stop.set()
     sampler.join()
     memory.take(pool, done[0])
@@ -311,6 +390,7 @@ def main() -> None:
         engine = build_engine(url)
         memory = Memory()
         cpu = CpuSplit()
+        by_type = ChromiumByType()
         runner_options: dict[str, Any] = {
             "trace_sample_rate": 0.05,
             "traces": not args.no_traces,
@@ -329,12 +409,14 @@ def main() -> None:
             console.print("[bold]create order[/] …")
             creates = bench_creates(worker, engine, args.creates)
             console.print(f"[bold]throughput[/] over {args.jobs} jobs with {args.contexts} contexts …")
-            throughput = bench_throughput(worker, engine, pool, args.jobs, args.contexts, memory, cpu)
+            throughput = bench_throughput(
+                worker, engine, pool, args.jobs, args.contexts, memory, cpu, by_type
+            )
         console.print("[bold]naive baseline[/] …")
         naive = bench_naive(settings, engine, args.naive, runner_options) if args.naive else float("nan")
         bare = bench_naive_bare(settings, args.naive) if args.naive else float("nan")
         engine.dispose()
-    report(lookups, creates, throughput, naive, bare, memory, cpu, args)
+    report(lookups, creates, throughput, naive, bare, memory, cpu, by_type, args)
 
 
 def report(
@@ -345,6 +427,7 @@ def report(
     bare: float,
     memory: Memory,
     cpu: CpuSplit,
+    by_type: ChromiumByType,
     args: argparse.Namespace,
 ) -> None:
     peak_rss = max(rss for _, rss, _ in memory.samples)
@@ -378,6 +461,8 @@ def report(
         split.add_column(column, justify="right")
     for name, seconds in cpu.seconds.items():
         split.add_row(name, f"{seconds:.1f}", f"{seconds * 1000 / args.jobs:.0f}")
+    for name, seconds in by_type.seconds.items():
+        split.add_row(f"  Chromium {name}", f"{seconds:.1f}", f"{seconds * 1000 / args.jobs:.0f}")
     console.print(split)
     console.print(f"machine load average at the end: {os.getloadavg()}")
 
