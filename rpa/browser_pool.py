@@ -29,6 +29,35 @@ from tandem.logging import get_logger
 log = get_logger(__name__)
 T = TypeVar("T")
 
+# Playwright launches Chromium with its own --disable-features list, and Chromium keeps only the
+# last --disable-features switch; ours therefore repeats Playwright's (1.65, checked by
+# tests/rpa/bots/test_pool.py) and adds to it.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+DISABLED_FEATURES = (
+    *PLAYWRIGHT_DISABLED_FEATURES,
+    # A same-site navigation keeps the page's renderer frame, widget and compositor instead of
+    # building new ones for each document: a 3-page job took ~13 % less Chromium CPU (renderer,
+    # browser and GPU process alike; interleaved A/B, 120 jobs each).
+    "RenderDocument",
+)
+
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -43,6 +72,7 @@ CHROMIUM_ARGS = (
     # V8 collects left pages' documents lazily, so each renderer carried ~100 MB of garbage
     # after a few dozen jobs; sized for memory it keeps ~30 MB at no measurable CPU cost.
     "--js-flags=--optimize-for-size",
+    "--disable-features=" + ",".join(DISABLED_FEATURES),
 )
 
 

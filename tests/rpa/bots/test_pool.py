@@ -12,14 +12,16 @@ from pathlib import Path
 
 import psutil
 import pytest
+from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
 from rpa import queue
 from rpa.backoffice import SandboxBackOffice
 from rpa.bots import sandbox_targets
-from rpa.browser_pool import BrowserPool
+from rpa.browser_pool import DISABLED_FEATURES, BrowserPool
 from rpa.models import Job
 from tandem import migrate
+from tandem.config import get_settings
 from tandem.db import build_engine, transaction
 from tests.rpa.bots.support import Sandbox, chromium_under
 from tests.support.database import fresh_sqlite_database
@@ -61,6 +63,37 @@ class TestPoolChromium:
         _, alive = psutil.wait_procs(processes, timeout=10)
         assert alive == []
         assert not any(psutil.pid_exists(pid) for pid in pool.driver_pids())
+
+
+def _switch(process: psutil.Process, name: str) -> list[str]:
+    """The comma-separated values of the last ``--name=`` switch on the process's command line."""
+    values = [arg.split("=", 1)[1] for arg in process.cmdline() if arg.startswith(f"--{name}=")]
+    return values[-1].split(",") if values else []
+
+
+class TestChromiumFeatures:
+    def test_our_disabled_features_keep_playwrights_own(self) -> None:
+        # Chromium keeps the last --disable-features switch only: ours must repeat Playwright's.
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=get_settings().resolved_chromium_path)
+            try:
+                chromium = next(p for p in psutil.Process().children(recursive=True) if "chrom" in p.name())
+                playwrights = _switch(chromium, "disable-features")
+            finally:
+                browser.close()
+        assert playwrights
+        assert set(playwrights) <= set(DISABLED_FEATURES)
+
+    def test_renderers_run_with_render_document_off(self, sandbox: Sandbox) -> None:
+        assert SandboxBackOffice(sandbox.pool).get_product("BH-1001") is not None
+        renderers = [
+            psutil.Process(pid)
+            for pid in sandbox.pool.chromium_pids()
+            if "--type=renderer" in psutil.Process(pid).cmdline()
+        ]
+        assert renderers
+        for renderer in renderers:
+            assert {"RenderDocument", "PaintHolding"} <= set(_switch(renderer, "disable-features"))
 
 
 def wait_for(condition: object, timeout: float, what: str) -> None:
