@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import random
 import re
 import shutil
 import time
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -16,42 +14,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import CDPSession, Page
+from playwright.async_api import Page
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rpa.devtools import capture_png
 from rpa.models import JobAttempt, RunStep
 from tandem.clock import utcnow
 
 _SECRET_FIELDS = re.compile(r"pass(word)?|secret|token|email|phone|tax_id|address", re.I)
-
-
-# One DevTools session per page for step screenshots (Chromium only; None: not available).
-_CDP_SESSIONS: weakref.WeakKeyDictionary[Page, CDPSession | None] = weakref.WeakKeyDictionary()
-
-# A raw DevTools capture of what the viewport shows, PNG encoded for speed. Playwright's
-# page.screenshot() also injects and removes a caret-hiding style, waits for web fonts, reads
-# the layout metrics and, while a trace records, takes a DOM snapshot before and after: about
-# 30 ms of Chromium CPU per screenshot against 18 ms for this (A/B on the order form).
-_CAPTURE = {"format": "png", "optimizeForSpeed": True, "captureBeyondViewport": False, "fromSurface": True}
-
-
-async def capture_png(page: Page) -> bytes:
-    """A PNG of the page's viewport as shown, through DevTools when available."""
-    if page not in _CDP_SESSIONS:
-        try:
-            _CDP_SESSIONS[page] = await page.context.new_cdp_session(page)
-        except Exception:  # not Chromium: Playwright's own screenshot
-            _CDP_SESSIONS[page] = None
-    session = _CDP_SESSIONS[page]
-    if session is None:
-        return await page.screenshot(timeout=5_000)
-    try:
-        result = await session.send("Page.captureScreenshot", _CAPTURE)
-    except Exception:
-        _CDP_SESSIONS.pop(page, None)  # a detached session: the next capture opens a new one
-        raise
-    return base64.b64decode(result["data"])
 
 
 def redact(data: Any) -> Any:

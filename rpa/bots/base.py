@@ -20,6 +20,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from rpa import devtools
 from rpa.browser_pool import BrowserPool, Lease
 from rpa.errors import BusinessError, JobCancelled, SignInRejected, TransientError
 from rpa.evidence import RunRecorder
@@ -66,6 +67,8 @@ return [...document.querySelectorAll(`[data-testid="${testid}"]`)].map(row => ({
 _FORM_JS = (
     _READ
     + """
+const form = document.querySelector(`[data-testid="${testid}"]`);
+if (!form) return null;
 const found = {};
 for (const label of form.querySelectorAll('label')) {
   const control = label.control;
@@ -268,9 +271,17 @@ class Bot:
             raise RecordNotFound(message)
         raise BusinessError(message)
 
+    async def read(self, script: str, arg: Any = None) -> Any:
+        """What the JavaScript function ``script`` returns from the current screen.
+
+        Reads go through the page's DevTools session: one round trip, no trace snapshots (the
+        step's screenshot shows the screen that was read).
+        """
+        return await devtools.call(self.page, script, arg)
+
     async def refusal(self) -> str | None:
         """The refusal or form errors the page shows, as one line."""
-        message = await self.page.evaluate(_script(_REFUSAL_JS))
+        message = await self.read(_script(_REFUSAL_JS))
         return str(message) if message else None
 
     async def _heading(self) -> str:
@@ -279,12 +290,12 @@ class Bot:
 
     async def testids(self) -> dict[str, str]:
         """The text of the first element of each ``data-testid`` on the page."""
-        found: dict[str, str] = await self.page.evaluate(_script(_TESTIDS_JS))
+        found: dict[str, str] = await self.read(_script(_TESTIDS_JS))
         return found
 
     async def facts(self) -> dict[str, str]:
         """The label → value pairs of the page's fact lists."""
-        found: dict[str, str] = await self.page.evaluate(_script(_FACTS_JS))
+        found: dict[str, str] = await self.read(_script(_FACTS_JS))
         return found
 
     async def form_fields(self, testid: str) -> dict[str, FormField]:
@@ -293,18 +304,19 @@ class Bot:
         A bot reads the form once and then touches only the fields whose value must change:
         each Playwright action costs a round trip and, while a trace records, DOM snapshots.
         """
-        found: dict[str, dict[str, Any]] = await self.page.get_by_test_id(testid).evaluate(
-            _script(_FORM_JS, "form")
-        )
+        found: dict[str, dict[str, Any]] | None = await self.read(_script(_FORM_JS, "testid"), testid)
+        if found is None:  # not on the screen yet: wait for it as any locator would
+            await self.page.get_by_test_id(testid).wait_for(state="attached")
+            found = await self.read(_script(_FORM_JS, "testid"), testid)
         fields = {}
-        for label, field in found.items():
+        for label, field in (found or {}).items():
             options = field["options"]
             fields[label] = FormField(str(field["value"]), None if options is None else tuple(options))
         return fields
 
     async def rows(self, testid: str) -> list[Row]:
         """The rows with ``data-testid=testid``."""
-        found: list[dict[str, Any]] = await self.page.evaluate(_script(_ROWS_JS, "testid"), testid)
+        found: list[dict[str, Any]] = await self.read(_script(_ROWS_JS, "testid"), testid)
         return [Row(data=row["data"], cells=row["cells"]) for row in found]
 
     async def _watch_for_modal(self) -> None:
