@@ -135,7 +135,9 @@ class BrowserPool:
         max_chromium_rss_mb: int = 900,
         default_timeout_ms: int = 10_000,
         memory_check_interval_s: float = 5.0,
-        viewport: tuple[int, int] = (1280, 900),
+        # Every sandbox screen fits whole (its layout narrows to the width); 1280 × 900 cost 12 %
+        # more Chromium CPU per job, in compositing, the screenshot read-backs and raster.
+        viewport: tuple[int, int] = (1024, 900),
     ) -> None:
         self.executable_path = str(executable_path or get_settings().resolved_chromium_path)
         self.contexts_per_target = contexts_per_target

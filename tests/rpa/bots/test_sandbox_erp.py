@@ -74,10 +74,10 @@ class TestPlaceOrder:
             "confirm the order",
         ]
         assert all(step.screenshot for step in recorder.steps)
-        for step in recorder.steps:  # a PNG of the whole 1280 × 900 viewport, as ops see it
+        for step in recorder.steps:  # a PNG of the whole 1024 × 900 viewport, as ops see it
             head = Path(str(step.screenshot)).read_bytes()[:24]
             assert head[:8] == b"\x89PNG\r\n\x1a\n"
-            assert (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")) == (1280, 900)
+            assert (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")) == (1024, 900)
 
     def test_fields_other_than_the_form_defaults_are_set(self, sandbox: Sandbox) -> None:
         key = new_key()
