@@ -42,7 +42,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import aiohttp
 import httpx
 import psutil
 import psycopg
@@ -51,6 +50,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.chat_http import MESSAGES, percentile
+from bench.lean_http import HttpError, LeanHttp
 from tandem.config import Settings
 from tandem.security import customer_token
 from tests.support.database import fresh_postgres_database
@@ -207,14 +207,12 @@ class Replica(Service):
 
 
 class Customers:
-    """Simulated customers over one aiohttp session (light enough to share 2 cores with servers)."""
+    """Simulated customers over lean keep-alive connections (they share 2 cores with the servers)."""
 
-    def __init__(self, urls: list[str], load: Load, connections: int) -> None:
+    def __init__(self, urls: list[str], load: Load) -> None:
         self.urls = urls
         self.load = load
-        self.session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=connections + 20), timeout=aiohttp.ClientTimeout(total=60)
-        )
+        self.http = LeanHttp(timeout_s=60)
 
     async def post(
         self, home: int, path: str, body: dict[str, str], token: str | None, *, read: bool = True
@@ -229,9 +227,8 @@ class Customers:
         for attempt in range(40):  # the replica may be down: the same request goes to another
             url = self.urls[(home + attempt) % len(self.urls)]
             try:
-                async with self.session.post(url + path, json=body, headers=headers) as response:
-                    status, raw = response.status, await response.read()
-            except (aiohttp.ClientError, TimeoutError):
+                status, raw = await self.http.post(url, path, body, headers)
+            except (OSError, TimeoutError, HttpError):
                 status, raw = 0, b""
             if status in (200, 201):
                 answer: dict[str, object] = json.loads(raw) if read else {}
@@ -296,7 +293,7 @@ class Customers:
             await asyncio.sleep(random.uniform(0, 2 * gap_s))
 
     async def close(self) -> None:
-        await self.session.close()
+        await self.http.close()
 
 
 async def run_load(
@@ -308,7 +305,7 @@ async def run_load(
     faults: list[tuple[float, Callable[[], str]]],
     buyers: int = 0,
 ) -> Load:
-    crowd = Customers(urls, load, customers)
+    crowd = Customers(urls, load)
     started = time.monotonic()
     deadline = started + seconds
 

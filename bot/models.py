@@ -54,13 +54,18 @@ class Conversation(Base):
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    last_message_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Not indexed: every turn updates it, and an indexed column would stop PostgreSQL from
+    # updating the row in place (HOT); the agent queue narrows by the indexed status first.
+    last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="conversation", lazy="raise", order_by="Message.id"
     )
 
-    __table_args__ = (Index("ix_conversations_channel_ref", "channel", "channel_ref"),)
+    __table_args__ = (
+        Index("ix_conversations_channel_ref", "channel", "channel_ref"),
+        {"postgresql_with": {"fillfactor": 70}},  # room on the page for in-place (HOT) updates
+    )
 
 
 class Message(Base):
@@ -69,7 +74,8 @@ class Message(Base):
     __tablename__ = "messages"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    # Indexed as the leading column of the unique constraint below.
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
     client_message_id: Mapped[str | None] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
