@@ -10,7 +10,8 @@ message carrying a client message id:
    loads alternate in ``--rounds`` stretches (one replica, N, one, N, …) whose lengths add up
    to ``--seconds`` each: a virtual machine's speed drifts with its host's other tenants (the
    same load measured 167 and 256 turns/s minutes apart), and alternating exposes both figures
-   to the same drift;
+   to the same drift. Turns/s count the answers between the end of the arrival ramp and the
+   deadline, so neither the ramp nor the last answers after it dilute a short stretch;
 3. **faults**: N replicas, W ``tandem worker --celery`` processes and the sandbox ERP, paced
    customers of whom some are signed in and place orders (confirmed, so jobs flow through the
    broker to Playwright bots). During the load an API replica is SIGKILLed and restarted, a
@@ -69,6 +70,15 @@ console = Console()
 class Load:
     name: str
     sent: int = 0
+    answered_at: list[float] = field(default_factory=list)  # monotonic time of each answered turn
+    steady_turns: int = 0  # answered between the end of the arrival ramp and the deadline
+    steady_s: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        """Turns/s at steady state: the ramp-up and the last answers after the deadline left out."""
+        return self.steady_turns / self.steady_s if self.steady_s else 0.0
+
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     retries: int = 0
@@ -251,6 +261,7 @@ class Customers:
         answer = await self.post(home, path, body, token, read=read)
         self.load.latencies.append((time.perf_counter() - started) * 1000)
         self.load.sent += 1
+        self.load.answered_at.append(time.monotonic())
         if answer is not None:
             self.load.answered.add((conversation, message_id))
         return answer
@@ -325,6 +336,10 @@ async def run_load(
     finally:
         await crowd.close()
     load.took += time.monotonic() - started  # a load may run in several rounds
+    steady_from = started + max(2 * gap_s, 0.5) + 0.5  # every customer has started (see chatter)
+    load.steady_turns += sum(1 for at in load.answered_at if steady_from <= at <= deadline)
+    load.steady_s += deadline - steady_from
+    load.answered_at.clear()
     return load
 
 
@@ -500,7 +515,7 @@ def report(
     )
     for column in ("measure", *(load.name for load in loads)):
         table.add_column(column)
-    table.add_row("turns/s", *(f"{load.sent / load.took:.1f}" for load in loads))
+    table.add_row("turns/s (steady state)", *(f"{load.rate:.1f}" for load in loads))
     table.add_row(
         "latency p50 / p99",
         *(
@@ -517,14 +532,14 @@ def report(
     console.print(table)
     if not args.skip_ratio:
         single, scaled = loads[0], loads[1]
-        ratio = (scaled.sent / scaled.took) / (single.sent / single.took)
+        ratio = scaled.rate / single.rate
         console.print(
             f"scale-out ratio, {args.replicas} replicas ÷ 1: [bold]{ratio:.2f}×[/bold] (target ≥ 1.7×)"
         )
         ours = ("API replicas", "load generator", "PostgreSQL", "Redis")
-        cpu_ms = 1000 * sum(single.cores.get(group, 0.0) for group in ours) / (single.sent / single.took)
+        cpu_ms = 1000 * sum(single.cpu_seconds.get(group, 0.0) for group in ours) / max(single.sent, 1)
         cores = psutil.cpu_count() or 1
-        ceiling = cores * 1000 / cpu_ms / (single.sent / single.took)
+        ceiling = cores * 1000 / cpu_ms / single.rate
         console.print(
             f"CPU per turn, replica + PostgreSQL + Redis + load generator: {cpu_ms:.1f} ms, so "
             f"{cores} cores carry at most {cores * 1000 / cpu_ms:.0f} turns/s: a ceiling of "
