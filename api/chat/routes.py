@@ -47,7 +47,7 @@ def load_conversation(
 
 
 def lock_for_turn(
-    db: Session, conversation_id: str, token: str | None, client_message_id: str | None
+    db: Session, conversation_id: str, token: str | None, client_message_id: str
 ) -> tuple[Conversation, dict[str, Any] | None]:
     """The conversation, locked for a turn, and what its earlier send of this message stored.
 
