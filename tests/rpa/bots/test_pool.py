@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
@@ -74,13 +75,24 @@ def _switch(process: psutil.Process, name: str) -> list[str]:
 class TestChromiumFeatures:
     def test_our_disabled_features_keep_playwrights_own(self) -> None:
         # Chromium keeps the last --disable-features switch only: ours must repeat Playwright's.
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=get_settings().resolved_chromium_path)
-            try:
-                chromium = next(p for p in psutil.Process().children(recursive=True) if "chrom" in p.name())
-                playwrights = _switch(chromium, "disable-features")
-            finally:
-                browser.close()
+        def launch_and_read() -> list[str]:
+            before = {p.pid for p in psutil.Process().children(recursive=True)}
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=get_settings().resolved_chromium_path)
+                try:
+                    chromium = next(
+                        p
+                        for p in psutil.Process().children(recursive=True)
+                        if p.pid not in before and "chrom" in p.name()
+                    )
+                    return _switch(chromium, "disable-features")
+                finally:
+                    browser.close()
+
+        # Its own thread: the sync API refuses a thread where another Playwright (the browser
+        # tests' session fixture) already runs its loop.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            playwrights = pool.submit(launch_and_read).result(timeout=120)
         assert playwrights
         assert set(playwrights) <= set(DISABLED_FEATURES)
 
