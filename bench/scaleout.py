@@ -73,12 +73,6 @@ class Load:
     answered_at: list[float] = field(default_factory=list)  # monotonic time of each answered turn
     steady_turns: int = 0  # answered between the end of the arrival ramp and the deadline
     steady_s: float = 0.0
-
-    @property
-    def rate(self) -> float:
-        """Turns/s at steady state: the ramp-up and the last answers after the deadline left out."""
-        return self.steady_turns / self.steady_s if self.steady_s else 0.0
-
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     retries: int = 0
@@ -88,6 +82,11 @@ class Load:
     took: float = 0.0
     events: list[str] = field(default_factory=list)
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # CPU time by component, all rounds
+
+    @property
+    def rate(self) -> float:
+        """Turns/s at steady state: the ramp-up and the last answers after the deadline left out."""
+        return self.steady_turns / self.steady_s if self.steady_s else 0.0
 
     @property
     def cores(self) -> dict[str, float]:
@@ -261,9 +260,9 @@ class Customers:
         answer = await self.post(home, path, body, token, read=read)
         self.load.latencies.append((time.perf_counter() - started) * 1000)
         self.load.sent += 1
-        self.load.answered_at.append(time.monotonic())
         if answer is not None:
             self.load.answered.add((conversation, message_id))
+            self.load.answered_at.append(time.monotonic())
         return answer
 
     async def chatter(self, home: int, deadline: float, gap_s: float) -> None:
@@ -395,7 +394,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60, help="length of each load")
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument(
-        "--rounds", type=int, default=3, help="the two ratio loads alternate in this many stretches"
+        "--rounds", type=int, default=4, help="the two ratio loads alternate in this many stretches"
     )
     parser.add_argument("--workers", type=int, default=2, help="Celery worker processes in the fault load")
     parser.add_argument("--buyers", type=int, default=10, help="signed-in customers placing orders")
