@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 MAX_VERIFY_ATTEMPTS = 3
 MAX_REASKS = 2
 HANDOFF_AFTER_MISUNDERSTANDINGS = 2
+NEW_REQUEST_CONFIDENCE = 0.6  # the router's confidence above which a message is a request of its own
 # Which help-centre article states each policy fact (for citations on refusals).
 POLICY_ARTICLES = {
     "P1": "returns-and-refunds",
@@ -222,6 +223,8 @@ class Turn:
                 "ask.order_id_again" if slot in {"order_id", "verify_order_id"} else "not_understood.reply"
             )
             return True
+        if slot == "order_id" and self._other_request(flow, text):
+            return False  # "where is my order SO-…" while asked which order to invoice: the new request
         flow.slots[slot] = value
         flow.awaiting, flow.reasks = None, 0
         self._advance(flow)
@@ -238,7 +241,20 @@ class Turn:
 
     def _looks_like_new_request(self, text: str) -> bool:
         intent = self.engine.understanding.intent(text, self.language)
-        return intent.name not in {"out_of_scope"} and intent.confidence >= 0.6
+        return intent.name not in {"out_of_scope"} and intent.confidence >= NEW_REQUEST_CONFIDENCE
+
+    def _other_request(self, flow: Flow, text: str) -> bool:
+        """The message clearly asks for another kind of request than the one in progress.
+
+        A bare answer ("SO-10010", "my order is SO-10010") stays below the bar in every language
+        the router was measured on (0.56 at most); a request that names its verb is above it.
+        """
+        intent = self.engine.understanding.intent(text, self.language)
+        return (
+            intent.name in FLOWS
+            and intent.name != flow.intent
+            and intent.confidence >= NEW_REQUEST_CONFIDENCE
+        )
 
     def _doc_type_from_label(self, text: str) -> str | None:
         folded = fold(text)

@@ -102,7 +102,7 @@ class Isolation:
             )
             assert reply.status == 201, reply.body
             person.conversation = json.loads(reply.body)["id"]
-            person.marker = f"marker-{uuid.uuid4().hex[:12]}"
+            person.marker = f"marker-{random.Random(f'{self.seed}-{person.id}').getrandbits(48):012x}"
             person.secrets.append(person.marker)
             for text in (f"Note for you: {person.marker}", f"where is my order {person.orders[0]}"):
                 path = f"/api/v1/conversations/{person.conversation}/messages"
