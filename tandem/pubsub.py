@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections import defaultdict
-from collections.abc import AsyncIterator
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
+
+from tandem.logging import get_logger
+
+log = get_logger(__name__)
 
 
 class Broker(Protocol):
@@ -76,8 +81,13 @@ def set_broker(broker: Broker | None) -> None:
 
 
 class RedisBroker:
-    """Fan-out across API replicas: publish to Redis; one pattern subscription per process
-    relays every notification to the local subscribers."""
+    """Fan-out across API replicas through Redis.
+
+    A replica subscribes to a conversation's channel only while one of its own streams watches
+    that conversation, so a notification reaches just the replicas with a listener for it. (A
+    pattern subscription made every replica read, in a second thread and under the GIL, every
+    turn of every other replica: per-turn work that grew with the number of replicas.)
+    """
 
     CHANNEL = "tandem:conversation:"
 
@@ -86,8 +96,13 @@ class RedisBroker:
 
         self._redis = redis.Redis.from_url(url)
         self._local = LocalBroker()
+        self._watched: Counter[str] = Counter()  # conversation id -> this replica's open streams
+        self._lock = threading.Lock()
         self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
-        self._pubsub.psubscribe(**{f"{self.CHANNEL}*": self._relay})
+        # A channel of this replica's own keeps the connection subscribed while no stream is open:
+        # redis-py's reader thread stops reading when the last subscription goes, and a stream
+        # subscribing in that very moment could be left unheard.
+        self._pubsub.subscribe(**{f"tandem:replica:{uuid.uuid4().hex}": _ignore})
         self._thread = self._pubsub.run_in_thread(
             sleep_time=0.5, daemon=True, exception_handler=self._on_error
         )
@@ -101,7 +116,8 @@ class RedisBroker:
 
     @staticmethod
     def _on_error(exc: BaseException, pubsub: object, thread: object) -> None:
-        # Redis restarted or unreachable: keep the thread alive; streams fall back to polling the log.
+        # Redis restarted or unreachable: keep the thread alive (redis-py subscribes again to every
+        # channel once it reconnects); meanwhile streams fall back to polling the log.
         import time
 
         time.sleep(1.0)
@@ -114,10 +130,47 @@ class RedisBroker:
         except redis.RedisError:
             self._local.publish(conversation_id, kind)  # this replica still hears it; others poll
 
-    def subscribe(self, conversation_id: str) -> AbstractAsyncContextManager[asyncio.Queue[str]]:
-        return self._local.subscribe(conversation_id)
+    @asynccontextmanager
+    async def subscribe(self, conversation_id: str) -> AsyncIterator[asyncio.Queue[str]]:
+        async with self._local.subscribe(conversation_id) as queue:
+            await asyncio.to_thread(self._watch, conversation_id)  # a socket write; off the loop
+            try:
+                yield queue
+            finally:
+                await asyncio.to_thread(self._unwatch, conversation_id)
+
+    def _watch(self, conversation_id: str) -> None:
+        with self._lock:
+            self._watched[conversation_id] += 1
+            if self._watched[conversation_id] == 1:
+                self._command(self._pubsub.subscribe, **{f"{self.CHANNEL}{conversation_id}": self._relay})
+
+    def _unwatch(self, conversation_id: str) -> None:
+        with self._lock:
+            self._watched[conversation_id] -= 1
+            if self._watched[conversation_id] <= 0:
+                del self._watched[conversation_id]
+                self._command(self._pubsub.unsubscribe, f"{self.CHANNEL}{conversation_id}")
+
+    @staticmethod
+    def _command(send: Callable[..., object], *args: str, **handlers: Callable[..., None]) -> None:
+        import redis
+
+        try:
+            send(*args, **handlers)
+        except redis.RedisError as exc:  # the stream still polls the event log every few seconds
+            log.warning("redis_subscription_failed", error=type(exc).__name__)
+
+    def watched(self) -> int:
+        """Conversations this replica listens to on Redis (for tests and health pages)."""
+        with self._lock:
+            return len(self._watched)
 
     def close(self) -> None:
         self._thread.stop()
         self._pubsub.close()
         self._redis.close()
+
+
+def _ignore(message: dict[str, object]) -> None:
+    """Messages on the replica's own keep-alive channel (nobody publishes there)."""
