@@ -7,12 +7,13 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # chromium for the browser tests; chromium-headless-shell (same version) for the RPA bots,
-# which need half the CPU with it (TANDEM_CHROMIUM_PATH picks another).
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/lib/chromium/chromium-headless-shell ]; then
-  echo "==> installing Debian chromium and chromium-headless-shell (browser tests, RPA bots)"
+# which need half the CPU with it (TANDEM_CHROMIUM_PATH picks another); wrk, a C HTTP load
+# generator, for the scale-out benchmark (its script has tests).
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/lib/chromium/chromium-headless-shell ] || ! command -v wrk >/dev/null; then
+  echo "==> installing Debian chromium, chromium-headless-shell (browser tests, RPA bots) and wrk (benchmarks)"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq \
-    chromium chromium-headless-shell fonts-noto-core >/dev/null
+    chromium chromium-headless-shell fonts-noto-core wrk >/dev/null
 fi
 
 if ! command -v uv >/dev/null 2>&1; then
