@@ -10,8 +10,11 @@ message carrying a client message id:
    loads alternate in ``--rounds`` stretches (one replica, N, one, N, …) whose lengths add up
    to ``--seconds`` each: a virtual machine's speed drifts with its host's other tenants (the
    same load measured 167 and 256 turns/s minutes apart), and alternating exposes both figures
-   to the same drift. Turns/s count the answers between the end of the arrival ramp and the
-   deadline, so neither the ramp nor the last answers after it dilute a short stretch;
+   to the same drift. Both loads are sent by wrk (``bench/wrk.py``; a C load generator that
+   costs the servers it shares the 2 cores with about 0.1 ms of CPU per turn, against 0.35–0.40
+   for the Python customers), over conversations opened beforehand, so every answer counts;
+   with ``--generator python`` the Python customers send them, and turns/s count the answers
+   between the end of the arrival ramp and the deadline;
 3. **faults**: N replicas, W ``tandem worker --celery`` processes and the sandbox ERP, paced
    customers of whom some are signed in and place orders (confirmed, so jobs flow through the
    broker to Playwright bots). During the load an API replica is SIGKILLed and restarted, a
@@ -602,13 +605,25 @@ def report(
             f"scale-out ratio, {args.replicas} replicas ÷ 1: [bold]{ratio:.2f}×[/bold] (target ≥ 1.7×)"
         )
         ours = ("API replicas", "load generator", "PostgreSQL", "Redis")
-        cpu_ms = 1000 * sum(single.cpu_seconds.get(group, 0.0) for group in ours) / max(single.sent, 1)
         cores = psutil.cpu_count() or 1
+
+        def per_turn(load: Load, groups: tuple[str, ...]) -> float:
+            seconds = sum(load.cpu_seconds.get(group, 0.0) for group in groups)
+            return 1000 * seconds / max(len(load.answered) + sum(load.answered_by_prefix.values()), 1)
+
+        for load in (single, scaled):
+            console.print(
+                f"CPU per turn, {load.name}: replicas {per_turn(load, ours[:1]):.2f} ms, "
+                f"PostgreSQL {per_turn(load, ('PostgreSQL',)):.2f}, Redis {per_turn(load, ('Redis',)):.2f}, "
+                f"load generator {per_turn(load, ('load generator',)):.2f}; cores left idle "
+                f"{max(0.0, cores - sum(load.cores.values())):.2f}"
+            )
+        cpu_ms = per_turn(scaled, ours)
         ceiling = cores * 1000 / cpu_ms / single.rate
         console.print(
-            f"CPU per turn, replica + PostgreSQL + Redis + load generator: {cpu_ms:.1f} ms, so "
-            f"{cores} cores carry at most {cores * 1000 / cpu_ms:.0f} turns/s: a ceiling of "
-            f"{ceiling:.2f}× the single replica on this machine; other processes took "
+            f"Ceiling: at {cpu_ms:.1f} ms of CPU per turn (all of ours, as spent with {args.replicas} "
+            f"replicas), {cores} cores carry at most {cores * 1000 / cpu_ms:.0f} turns/s = {ceiling:.2f}× "
+            f"the single replica, which its GIL holds to one core; other processes took "
             f"{single.cores.get('everything else', 0.0):.2f} and "
             f"{scaled.cores.get('everything else', 0.0):.2f} cores during the two loads"
         )

@@ -12,6 +12,7 @@ import threading
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
@@ -98,6 +99,7 @@ class RedisBroker:
         self._local = LocalBroker()
         self._watched: Counter[str] = Counter()  # conversation id -> this replica's open streams
         self._lock = threading.Lock()
+        self._commands = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redis-subscriptions")
         self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
         # A channel of this replica's own keeps the connection subscribed while no stream is open:
         # redis-py's reader thread stops reading when the last subscription goes, and a stream
@@ -132,12 +134,15 @@ class RedisBroker:
 
     @asynccontextmanager
     async def subscribe(self, conversation_id: str) -> AsyncIterator[asyncio.Queue[str]]:
+        # (Un)subscribing writes to the Redis socket, which may block while Redis is away: off the
+        # loop, on one thread, so a stream cancelled while opening still unwatches after it watched.
+        loop = asyncio.get_running_loop()
         async with self._local.subscribe(conversation_id) as queue:
-            await asyncio.to_thread(self._watch, conversation_id)  # a socket write; off the loop
             try:
+                await loop.run_in_executor(self._commands, self._watch, conversation_id)
                 yield queue
             finally:
-                await asyncio.to_thread(self._unwatch, conversation_id)
+                await loop.run_in_executor(self._commands, self._unwatch, conversation_id)
 
     def _watch(self, conversation_id: str) -> None:
         with self._lock:
@@ -167,6 +172,7 @@ class RedisBroker:
             return len(self._watched)
 
     def close(self) -> None:
+        self._commands.shutdown(wait=True)
         self._thread.stop()
         self._pubsub.close()
         self._redis.close()

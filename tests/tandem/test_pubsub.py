@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import subprocess
 import time
@@ -156,3 +157,26 @@ def test_redis_broker_subscribes_again_after_a_redis_restart(tmp_path: Path) -> 
         other.close()
         server.kill()
         server.wait()
+
+
+@pytest.mark.e2e
+def test_a_stream_cancelled_while_opening_leaves_no_subscription() -> None:
+    replica = RedisBroker(REDIS_URL)
+    conversation = uuid.uuid4().hex
+
+    async def scenario() -> tuple[int, int]:
+        async def stream() -> None:
+            async with replica.subscribe(conversation):
+                await asyncio.sleep(30)
+
+        task = asyncio.create_task(stream())
+        await asyncio.sleep(0)  # the stream is subscribing
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return await _listeners(f"{RedisBroker.CHANNEL}{conversation}", 0), replica.watched()
+
+    try:
+        assert run(scenario()) == (0, 0)
+    finally:
+        replica.close()
