@@ -8,6 +8,7 @@ or poll. In one process the broker is in memory; across API replicas it is Redis
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import uuid
 from collections import Counter, defaultdict
@@ -81,6 +82,10 @@ def set_broker(broker: Broker | None) -> None:
     _broker = broker
 
 
+SUBSCRIBE_WAIT_S = 0.5  # how long a new stream waits for its Redis subscription
+REDIS_CONNECT_TIMEOUT_S = 2.0  # an unreachable Redis costs a publish this long, not the OS's minutes
+
+
 class RedisBroker:
     """Fan-out across API replicas through Redis.
 
@@ -95,7 +100,7 @@ class RedisBroker:
     def __init__(self, url: str) -> None:
         import redis
 
-        self._redis = redis.Redis.from_url(url)
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=REDIS_CONNECT_TIMEOUT_S)
         self._local = LocalBroker()
         self._watched: Counter[str] = Counter()  # conversation id -> this replica's open streams
         self._lock = threading.Lock()
@@ -134,15 +139,19 @@ class RedisBroker:
 
     @asynccontextmanager
     async def subscribe(self, conversation_id: str) -> AsyncIterator[asyncio.Queue[str]]:
-        # (Un)subscribing writes to the Redis socket, which may block while Redis is away: off the
-        # loop, on one thread, so a stream cancelled while opening still unwatches after it watched.
+        # (Un)subscribing writes to the Redis socket: off the loop, on one thread, in order (a stream
+        # cancelled while opening unwatches after it watched). The stream waits for its subscription
+        # a moment, so that it is in place before the stream first reads the log, but never longer:
+        # with Redis away it polls the log instead.
         loop = asyncio.get_running_loop()
         async with self._local.subscribe(conversation_id) as queue:
+            watching = loop.run_in_executor(self._commands, self._watch, conversation_id)
             try:
-                await loop.run_in_executor(self._commands, self._watch, conversation_id)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(watching), SUBSCRIBE_WAIT_S)
                 yield queue
             finally:
-                await loop.run_in_executor(self._commands, self._unwatch, conversation_id)
+                loop.run_in_executor(self._commands, self._unwatch, conversation_id)
 
     def _watch(self, conversation_id: str) -> None:
         with self._lock:
