@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from bench.lean_http import HttpError, LeanHttp
-from tests.support.servers import free_port
+from tests.support.servers import app_in_thread, free_port
 
 pytestmark = pytest.mark.unit
 
@@ -36,19 +33,8 @@ async def chunked(_request: Request) -> Response:
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     routes = [Route("/echo", echo, methods=["POST"]), Route("/chunked", chunked, methods=["POST"])]
-    app = Starlette(routes=routes)
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, timeout_keep_alive=1)
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with app_in_thread(Starlette(routes=routes), timeout_keep_alive=1) as url:
+        yield url
 
 
 def test_posts_json_and_reads_the_answer_on_one_kept_alive_connection(server: str) -> None:

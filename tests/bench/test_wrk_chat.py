@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bench import wrk
-from tests.support.servers import free_port
+from tests.support.servers import app_in_thread
 
 pytestmark = pytest.mark.unit  # wrk is on the machine: scripts/bootstrap.sh installs it
 TEXTS = ["hello", 'a "quoted" text\\ with a backslash', "سلام", "Dzień dobry"]
@@ -32,20 +29,9 @@ def server() -> Iterator[tuple[str, list[tuple[str, dict[str, str]]]]]:
             return JSONResponse({"detail": "no"}, status_code=404)
         return JSONResponse({"ok": True})
 
-    app = Starlette(
-        routes=[Route("/api/v1/conversations/{conversation}/messages", message, methods=["POST"])]
-    )
-    port = free_port()
-    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", received
-    running.should_exit = True
-    thread.join(timeout=10)
+    route = Route("/api/v1/conversations/{conversation}/messages", message, methods=["POST"])
+    with app_in_thread(Starlette(routes=[route])) as url:
+        yield url, received
 
 
 def test_each_request_is_the_next_message_of_the_next_conversation(
