@@ -348,15 +348,25 @@ class Bot:
 async def tracing(
     lease: Lease, path: Path, keep: Callable[[bool], bool], saved: list[Path]
 ) -> AsyncIterator[None]:
-    """Trace the block; the trace goes to ``path`` (listed in ``saved``) when ``keep(failed)``."""
+    """Trace the block; the trace goes to ``path`` (listed in ``saved``) when ``keep(failed)``.
+
+    Each attempt is a tracing session of its own rather than a chunk of one long session per
+    context: Playwright carries a context-long session's network log and page bodies into every
+    chunk it writes, so a kept trace held the pages of up to ``recycle_after`` earlier jobs
+    (other customers' orders among them), which deleting those jobs' evidence left behind.
+    """
     tracing_api = lease.context.tracing
-    if lease.cache.get("tracing"):
-        await tracing_api.start_chunk()
-    else:
-        # DOM snapshots replay every action; each step already has its own screenshot, and a
-        # screencast in the trace costs ~350 ms per job.
+    # The page still shows the previous job's last screen, which the first action's snapshot
+    # would record: the trace starts on a blank page instead.
+    if lease.page.url != "about:blank":
+        await lease.page.goto("about:blank")
+    # DOM snapshots replay every action; each step already has its own screenshot, and a
+    # screencast in the trace costs ~350 ms per job.
+    try:
         await tracing_api.start(screenshots=False, snapshots=True)
-        lease.cache["tracing"] = True
+    except PlaywrightError:  # a session an earlier attempt could not stop: end it, start afresh
+        await tracing_api.stop()
+        await tracing_api.start(screenshots=False, snapshots=True)
     failed = True
     try:
         yield
@@ -364,11 +374,11 @@ async def tracing(
     finally:
         wanted = keep(failed)
         try:
-            await tracing_api.stop_chunk(path=str(path) if wanted else None)
+            await tracing_api.stop(path=str(path) if wanted else None)
             if wanted:
                 saved.append(path)
         except PlaywrightError:  # the context died with the attempt; there is nothing to save
-            lease.cache.pop("tracing", None)
+            pass
 
 
 def _first_line(exc: BaseException) -> str:

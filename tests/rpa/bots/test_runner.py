@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,22 @@ class TestThroughTheWorker:
         steps = steps_of(committing_engine, attempt.id)
         assert [step.seq for step in steps] == [1, 2, 3]
         assert all(step.outcome == "ok" and Path(str(step.screenshot_path)).is_file() for step in steps)
+
+    def test_each_kept_trace_holds_its_own_attempt_only(
+        self, sandbox: Sandbox, committing_engine: Engine
+    ) -> None:
+        """Three jobs on two contexts, so at least two follow each other on one context."""
+        worker = worker_for(sandbox, committing_engine, trace_sample_rate=1.0)
+        keys = [uuid.uuid4().hex for _ in range(3)]
+        job_ids = [enqueue(committing_engine, "place_order", PLACE, key) for key in keys]
+        for _ in keys:
+            assert run_job(worker).status == queue.SUCCEEDED
+        for job_id, key in zip(job_ids, keys, strict=True):
+            [attempt] = attempts_of(committing_engine, job_id)
+            with zipfile.ZipFile(str(attempt.trace_path)) as trace:
+                content = b"".join(trace.read(name) for name in trace.namelist())
+            assert key.encode() in content
+            assert not [other for other in keys if other != key and other.encode() in content]
 
     def test_business_refusal_fails_at_once_and_keeps_the_trace(
         self, sandbox: Sandbox, committing_engine: Engine
