@@ -4,7 +4,9 @@ Playwright objects belong to the event loop that made them, so the pool owns one
 its own thread; any thread hands it work with :meth:`BrowserPool.run` and waits for the
 result. Contexts are reused (their sign-in state travels as Playwright storage state),
 recycled after ``recycle_after`` uses or when Chromium's memory grows past a limit, and
-replaced together with the browser when Chromium dies.
+replaced together with the browser when Chromium dies. After ``relaunch_after`` jobs a fresh
+Chromium takes over: the old one finishes the jobs it has in hand, then closes, and the folder
+where Playwright kept its traces' working files goes with it.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
+import shutil
+import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +137,11 @@ class BrowserPool:
         # own heap still grows ~190 → ~300 MB over a run, so 1,000 jobs peaked at 1.20 GB with
         # 50 uses and 1.16 GB with 40 (CPU per job unchanged within noise).
         recycle_after: int = 40,
+        # Playwright keeps each traced attempt's working files (~90 KB: the trace, its network
+        # log, the pages' bodies) in the browser's traces folder until the browser closes, so a
+        # Chromium that lived for ever would fill the disk: a fresh one takes over after this
+        # many jobs (~45 MB of files; a launch costs ~0.5 s of CPU, ~1 ms per job).
+        relaunch_after: int = 500,
         max_chromium_rss_mb: int = 900,
         default_timeout_ms: int = 10_000,
         memory_check_interval_s: float = 5.0,
@@ -142,6 +152,7 @@ class BrowserPool:
         self.executable_path = str(executable_path or get_settings().resolved_chromium_path)
         self.contexts_per_target = contexts_per_target
         self.recycle_after = recycle_after
+        self.relaunch_after = relaunch_after
         self.max_chromium_rss_mb = max_chromium_rss_mb
         self.default_timeout_ms = default_timeout_ms
         self.memory_check_interval_s = memory_check_interval_s
@@ -158,6 +169,10 @@ class BrowserPool:
         self._launch_lock: asyncio.Lock | None = None
         self._driver_pids: list[int] = []
         self._browser_pids: list[int] = []
+        self._traces_dir: Path | None = None
+        self._browser_uses = 0
+        self._leases_out: Counter[int] = Counter()  # by browser generation
+        self._retired: dict[int, tuple[Browser, Path | None]] = {}  # finishing their jobs
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -202,6 +217,11 @@ class BrowserPool:
             slots.free.clear()
         if self._browser is not None:
             await _close_quietly(self._browser)
+            _remove(self._traces_dir)
+        for browser, traces_dir in self._retired.values():
+            await _close_quietly(browser)
+            _remove(traces_dir)
+        self._retired.clear()
         if self._playwright is not None:
             await self._playwright.stop()
 
@@ -216,10 +236,16 @@ class BrowserPool:
                     for slots in self._slots.values():
                         slots.free.clear()
                     await _close_quietly(self._browser)
+                    _remove(self._traces_dir)
                 known = set(self.chromium_pids())
+                self._traces_dir = Path(tempfile.mkdtemp(prefix="tandem-traces-"))
                 self._browser = await self._playwright.chromium.launch(
-                    executable_path=self.executable_path, args=list(CHROMIUM_ARGS), headless=True
+                    executable_path=self.executable_path,
+                    args=list(CHROMIUM_ARGS),
+                    headless=True,
+                    traces_dir=self._traces_dir,
                 )
+                self._browser_uses = 0
                 self._browser_pids = [
                     process.pid
                     for process in _chromium_processes(self._driver_pids)
@@ -267,6 +293,11 @@ class BrowserPool:
                 await self._release(slots, lease, healthy)
 
     async def _acquire(self, slots: _TargetSlots) -> Lease:
+        lease = await self._lease(slots)
+        self._leases_out[lease.generation] += 1
+        return lease
+
+    async def _lease(self, slots: _TargetSlots) -> Lease:
         browser = await self._ensure_browser()
         while slots.free:
             lease = slots.free.pop()
@@ -324,12 +355,45 @@ class BrowserPool:
 
     async def _release(self, slots: _TargetSlots, lease: Lease, healthy: bool) -> None:
         lease.uses += 1
+        self._leases_out[lease.generation] -= 1
+        current = lease.generation == self._generation and self._browser is not None
+        if current:
+            self._browser_uses += 1
+            if self._browser_uses >= self.relaunch_after:
+                await self._retire_browser()
+                current = False
         worn = lease.uses >= self.recycle_after or self._chromium_rss_mb() > self.max_chromium_rss_mb
-        if not healthy or worn or lease.generation != self._generation:
+        if not healthy or worn or not current:
             self.stats.contexts_recycled += 1
             await _close_quietly(lease.context)
-            return
-        slots.free.append(lease)
+        else:
+            slots.free.append(lease)
+        await self._close_retired()
+
+    async def _retire_browser(self) -> None:
+        """Let the next lease start a fresh Chromium; this one closes once its jobs are done."""
+        assert self._launch_lock is not None
+        async with self._launch_lock:
+            if self._browser is None:
+                return
+            self._retired[self._generation] = (self._browser, self._traces_dir)
+            self._browser, self._traces_dir = None, None
+            for slots in self._slots.values():
+                for lease in slots.free:
+                    self.stats.contexts_recycled += 1
+                    await _close_quietly(lease.context)
+                slots.free.clear()
+        log.info("chromium_relaunching", generation=self._generation, after_jobs=self.relaunch_after)
+
+    async def _close_retired(self) -> None:
+        for generation, out in list(self._leases_out.items()):
+            if out > 0 or (generation == self._generation and self._browser is not None):
+                continue
+            del self._leases_out[generation]
+            if generation in self._retired:
+                browser, traces_dir = self._retired.pop(generation)
+                await _close_quietly(browser)
+                _remove(traces_dir)
 
     def target(self, name: str) -> Target:
         """The target registered under ``name``."""
@@ -342,6 +406,11 @@ class BrowserPool:
             self._memory_checked_at = now
             self._memory_mb = chromium_memory_bytes(self._driver_pids) / 2**20
         return self._memory_mb
+
+    @property
+    def traces_dir(self) -> Path | None:
+        """Where Playwright keeps the current Chromium's trace working files (removed with it)."""
+        return self._traces_dir
 
     def chromium_pids(self) -> list[int]:
         """The processes of this pool's Chromium (browser, renderers, helpers)."""
@@ -391,6 +460,11 @@ def chromium_memory_bytes(roots: Sequence[int] | None = None) -> int:
             except psutil.Error:
                 continue
     return total
+
+
+def _remove(directory: Path | None) -> None:
+    if directory is not None:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 async def _close_quietly(closable: BrowserContext | Browser) -> None:

@@ -65,6 +65,27 @@ class TestPoolChromium:
         assert alive == []
         assert not any(psutil.pid_exists(pid) for pid in pool.driver_pids())
 
+    def test_a_fresh_chromium_takes_over_after_relaunch_after_jobs(self, sandbox: Sandbox) -> None:
+        pool = BrowserPool(sandbox_targets(sandbox.settings), contexts_per_target=2, relaunch_after=3).start()
+        try:
+            office = SandboxBackOffice(pool)
+            first, first_traces = browser_process(pool), pool.traces_dir
+            assert first_traces is not None
+            assert first_traces.is_dir()
+            with ThreadPoolExecutor(2) as threads:  # jobs in hand while the browser changes
+                products = list(threads.map(lambda _: office.get_product("BH-1001"), range(10)))
+            assert all(product is not None and product.sku == "BH-1001" for product in products)
+            assert pool.stats.launches >= 3  # a fresh one every 3 jobs, whichever jobs overlap
+            assert pool.stats.crashes == 0
+            first.wait(timeout=10)  # the first Chromium closed once its jobs were done
+            assert not first_traces.exists()
+            current = pool.traces_dir
+            assert current is not None
+            assert current.is_dir()
+        finally:
+            pool.stop()
+        assert not current.exists()
+
 
 def _switch(process: psutil.Process, name: str) -> list[str]:
     """The comma-separated values of the last ``--name=`` switch on the process's command line."""
