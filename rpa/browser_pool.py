@@ -140,7 +140,8 @@ class BrowserPool:
         # Playwright keeps each traced attempt's working files (~90 KB: the trace, its network
         # log, the pages' bodies) in the browser's traces folder until the browser closes, so a
         # Chromium that lived for ever would fill the disk: a fresh one takes over after this
-        # many jobs (~45 MB of files; a launch costs ~0.5 s of CPU, ~1 ms per job).
+        # many jobs (~45 MB of files; a launch, a context and a close cost ~170 ms of CPU,
+        # ~0.3 ms per job).
         relaunch_after: int = 500,
         max_chromium_rss_mb: int = 900,
         default_timeout_ms: int = 10_000,
@@ -225,7 +226,8 @@ class BrowserPool:
         if self._playwright is not None:
             await self._playwright.stop()
 
-    async def _ensure_browser(self) -> Browser:
+    async def _ensure_browser(self) -> tuple[Browser, int]:
+        """The live Chromium and its generation, launched first when there is none or it died."""
         assert self._launch_lock is not None
         assert self._playwright is not None
         async with self._launch_lock:
@@ -237,15 +239,20 @@ class BrowserPool:
                         slots.free.clear()
                     await _close_quietly(self._browser)
                     _remove(self._traces_dir)
+                    self._browser, self._traces_dir = None, None
                 known = set(self.chromium_pids())
-                self._traces_dir = Path(tempfile.mkdtemp(prefix="tandem-traces-"))
-                self._browser = await self._playwright.chromium.launch(
-                    executable_path=self.executable_path,
-                    args=list(CHROMIUM_ARGS),
-                    headless=True,
-                    traces_dir=self._traces_dir,
-                )
-                self._browser_uses = 0
+                traces_dir = Path(tempfile.mkdtemp(prefix="tandem-traces-"))
+                try:
+                    browser = await self._playwright.chromium.launch(
+                        executable_path=self.executable_path,
+                        args=list(CHROMIUM_ARGS),
+                        headless=True,
+                        traces_dir=traces_dir,
+                    )
+                except BaseException:
+                    _remove(traces_dir)
+                    raise
+                self._browser, self._traces_dir, self._browser_uses = browser, traces_dir, 0
                 self._browser_pids = [
                     process.pid
                     for process in _chromium_processes(self._driver_pids)
@@ -253,7 +260,7 @@ class BrowserPool:
                 ]
                 self._generation += 1
                 self.stats.launches += 1
-            return self._browser
+            return self._browser, self._generation
 
     def _browser_alive(self) -> bool:
         # A killed Chromium is noticed here before its disconnect event reaches this loop.
@@ -293,15 +300,20 @@ class BrowserPool:
                 await self._release(slots, lease, healthy)
 
     async def _acquire(self, slots: _TargetSlots) -> Lease:
-        lease = await self._lease(slots)
-        self._leases_out[lease.generation] += 1
-        return lease
+        browser, generation = await self._ensure_browser()
+        # Counted before any wait, so a relaunch meanwhile keeps this browser open for the lease.
+        self._leases_out[generation] += 1
+        try:
+            return await self._lease(slots, browser, generation)
+        except BaseException:
+            self._leases_out[generation] -= 1
+            await self._close_retired()
+            raise
 
-    async def _lease(self, slots: _TargetSlots) -> Lease:
-        browser = await self._ensure_browser()
+    async def _lease(self, slots: _TargetSlots, browser: Browser, generation: int) -> Lease:
         while slots.free:
             lease = slots.free.pop()
-            if lease.generation == self._generation and not lease.page.is_closed():
+            if lease.generation == generation and not lease.page.is_closed():
                 return lease
             await _close_quietly(lease.context)
         assert slots.sign_in_lock is not None
@@ -309,10 +321,10 @@ class BrowserPool:
             # One context signs in; the others that start meanwhile wait and reuse its session.
             async with slots.sign_in_lock:
                 if slots.storage_state is None:
-                    return await self._new_lease(browser, slots)
-        return await self._new_lease(browser, slots)
+                    return await self._new_lease(browser, slots, generation)
+        return await self._new_lease(browser, slots, generation)
 
-    async def _new_lease(self, browser: Browser, slots: _TargetSlots) -> Lease:
+    async def _new_lease(self, browser: Browser, slots: _TargetSlots, generation: int) -> Lease:
         context = await browser.new_context(
             storage_state=slots.storage_state,
             viewport={"width": self.viewport[0], "height": self.viewport[1]},
@@ -321,7 +333,7 @@ class BrowserPool:
         context.set_default_timeout(self.default_timeout_ms)
         page = await context.new_page()
         self.stats.contexts_created += 1
-        lease = Lease(slots.target.name, context, page, self._generation, uses=self._head_start(slots))
+        lease = Lease(slots.target.name, context, page, generation, uses=self._head_start(slots, generation))
         if slots.storage_state is None:
             try:
                 await self.sign_in(lease)
@@ -331,7 +343,7 @@ class BrowserPool:
                 raise
         return lease
 
-    def _head_start(self, slots: _TargetSlots) -> int:
+    def _head_start(self, slots: _TargetSlots, generation: int) -> int:
         """Uses counted in advance for a browser's first contexts, spreading their recycling.
 
         Contexts that start together and are used in turn would reach ``recycle_after`` together,
@@ -339,8 +351,8 @@ class BrowserPool:
         1.25 GB (mean ~1.08) with 4 contexts. Started 0, 1/4, 2/4 and 3/4 of the way, they are
         recycled one at a time from then on.
         """
-        if slots.generation != self._generation:
-            slots.generation, slots.created = self._generation, 0
+        if slots.generation != generation:
+            slots.generation, slots.created = generation, 0
         slots.created += 1
         if slots.created > self.contexts_per_target:
             return 0
@@ -360,7 +372,7 @@ class BrowserPool:
         if current:
             self._browser_uses += 1
             if self._browser_uses >= self.relaunch_after:
-                await self._retire_browser()
+                await self._retire_browser(lease.generation)
                 current = False
         worn = lease.uses >= self.recycle_after or self._chromium_rss_mb() > self.max_chromium_rss_mb
         if not healthy or worn or not current:
@@ -370,11 +382,11 @@ class BrowserPool:
             slots.free.append(lease)
         await self._close_retired()
 
-    async def _retire_browser(self) -> None:
+    async def _retire_browser(self, generation: int) -> None:
         """Let the next lease start a fresh Chromium; this one closes once its jobs are done."""
         assert self._launch_lock is not None
         async with self._launch_lock:
-            if self._browser is None:
+            if self._browser is None or self._generation != generation:  # replaced meanwhile
                 return
             self._retired[self._generation] = (self._browser, self._traces_dir)
             self._browser, self._traces_dir = None, None

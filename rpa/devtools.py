@@ -56,8 +56,9 @@ async def capture_png(page: Page) -> bytes:
 async def call(page: Page, function: str, arg: Any = None) -> Any:
     """The JSON value of the JavaScript ``function`` called with ``arg`` in the page's document.
 
-    Reads only: nothing here waits for anything or appears in a trace. A script error raises
-    Playwright's ``Error``, as ``page.evaluate`` would.
+    Nothing here waits for anything or appears in a trace, so it serves the bots' reads (and
+    the emptying of a page between jobs, before a trace starts), never their actions. A script
+    error raises Playwright's ``Error``, as ``page.evaluate`` would.
     """
     session = await session_for(page)
     if session is None:

@@ -375,8 +375,11 @@ async def tracing(
     try:
         await tracing_api.start(screenshots=False, snapshots=True)
     except PlaywrightError:  # a session an earlier attempt could not stop: end it, start afresh
-        await tracing_api.stop()
-        await tracing_api.start(screenshots=False, snapshots=True)
+        try:
+            await tracing_api.stop()
+            await tracing_api.start(screenshots=False, snapshots=True)
+        except PlaywrightError as exc:  # the context itself is gone
+            raise TransientError(f"tracing did not start: {_first_line(exc)}") from exc
     failed = True
     try:
         yield

@@ -79,12 +79,18 @@ class TestPoolChromium:
             assert pool.stats.crashes == 0
             first.wait(timeout=10)  # the first Chromium closed once its jobs were done
             assert not first_traces.exists()
-            current = pool.traces_dir
-            assert current is not None
-            assert current.is_dir()
         finally:
             pool.stop()
-        assert not current.exists()
+
+    def test_stop_removes_the_traces_folder(self, sandbox: Sandbox) -> None:
+        pool = BrowserPool(sandbox_targets(sandbox.settings)).start()
+        try:
+            traces = pool.traces_dir
+            assert traces is not None
+            assert traces.is_dir()
+        finally:
+            pool.stop()
+        assert not traces.exists()
 
 
 def _switch(process: psutil.Process, name: str) -> list[str]:
@@ -205,8 +211,8 @@ def test_a_browsers_first_contexts_start_part_worn_so_they_are_recycled_one_at_a
     pool = BrowserPool([_Target()], executable_path="/nonexistent", contexts_per_target=4, recycle_after=50)
     try:
         slots = pool._slots["erp"]
-        assert [pool._head_start(slots) for _ in range(6)] == [0, 12, 25, 37, 0, 0]
-        pool._generation += 1  # a replaced Chromium starts a new set of contexts
-        assert [pool._head_start(slots) for _ in range(5)] == [0, 12, 25, 37, 0]
+        assert [pool._head_start(slots, 1) for _ in range(6)] == [0, 12, 25, 37, 0, 0]
+        # a replaced Chromium starts a new set of contexts
+        assert [pool._head_start(slots, 2) for _ in range(5)] == [0, 12, 25, 37, 0]
     finally:
         pool._loop.close()

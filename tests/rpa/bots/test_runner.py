@@ -15,9 +15,9 @@ from sqlalchemy.engine import Engine
 
 from rpa import queue
 from rpa.backoffice import SandboxBackOffice
-from rpa.bots import SandboxErpBot
+from rpa.bots import SandboxErpBot, sandbox_targets
 from rpa.bots.base import MODALS_DISMISSED
-from rpa.browser_pool import Lease
+from rpa.browser_pool import BrowserPool, Lease
 from rpa.jobs import PlaceOrder
 from rpa.models import Job, JobAttempt, RunStep
 from rpa.runner import BotRunner
@@ -103,12 +103,18 @@ class TestThroughTheWorker:
     def test_each_kept_trace_holds_its_own_attempt_only(
         self, sandbox: Sandbox, committing_engine: Engine
     ) -> None:
-        """Three jobs on two contexts, so at least two follow each other on one context."""
-        worker = worker_for(sandbox, committing_engine, trace_sample_rate=1.0)
-        keys = [uuid.uuid4().hex for _ in range(3)]
-        job_ids = [enqueue(committing_engine, "place_order", PLACE, key) for key in keys]
-        for _ in keys:
-            assert run_job(worker).status == queue.SUCCEEDED
+        """Three jobs one after another on one context, each trace kept."""
+        pool = BrowserPool(sandbox_targets(sandbox.settings), contexts_per_target=1).start()
+        try:
+            runner = BotRunner(pool, sandbox.settings, committing_engine, trace_sample_rate=1.0)
+            worker = Worker(handlers=runner.handlers(), engine=committing_engine, retry=FAST_RETRY)
+            keys = [uuid.uuid4().hex for _ in range(3)]
+            job_ids = [enqueue(committing_engine, "place_order", PLACE, key) for key in keys]
+            for _ in keys:
+                assert run_job(worker).status == queue.SUCCEEDED
+            assert pool.stats.contexts_created == 1
+        finally:
+            pool.stop()
         for job_id, key in zip(job_ids, keys, strict=True):
             [attempt] = attempts_of(committing_engine, job_id)
             with zipfile.ZipFile(str(attempt.trace_path)) as trace:
