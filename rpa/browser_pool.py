@@ -416,7 +416,9 @@ class BrowserPool:
         now = time.monotonic()
         if now - self._memory_checked_at >= self.memory_check_interval_s:
             self._memory_checked_at = now
-            self._memory_mb = chromium_memory_bytes(self._driver_pids) / 2**20
+            # The live Chromium only: while a retired one finishes its jobs, counting both would
+            # recycle the new browser's contexts for memory that is about to be freed.
+            self._memory_mb = chromium_memory_bytes(self._browser_pids, include_roots=True) / 2**20
         return self._memory_mb
 
     @property
@@ -433,11 +435,18 @@ class BrowserPool:
         return list(self._driver_pids)
 
 
-def _chromium_processes(roots: Sequence[int] | None = None) -> list[psutil.Process]:
+def _chromium_processes(
+    roots: Sequence[int] | None = None, include_roots: bool = False
+) -> list[psutil.Process]:
     found = []
     for root in roots if roots is not None else [os.getpid()]:
         try:
-            descendants = psutil.Process(root).children(recursive=True)
+            process = psutil.Process(root)
+            descendants = (
+                [process, *process.children(recursive=True)]
+                if include_roots
+                else process.children(recursive=True)
+            )
         except psutil.Error:
             continue
         for child in descendants:
@@ -460,10 +469,11 @@ def chromium_rss_bytes(roots: Sequence[int] | None = None) -> int:
     return total
 
 
-def chromium_memory_bytes(roots: Sequence[int] | None = None) -> int:
-    """Proportional memory (PSS) of the Chromium under ``roots``: shared pages counted once overall."""
+def chromium_memory_bytes(roots: Sequence[int] | None = None, include_roots: bool = False) -> int:
+    """Proportional memory (PSS) of the Chromium under ``roots`` (and of ``roots`` themselves with
+    ``include_roots``): shared pages counted once overall."""
     total = 0
-    for process in _chromium_processes(roots):
+    for process in _chromium_processes(roots, include_roots):
         try:
             total += process.memory_full_info().pss
         except (psutil.Error, AttributeError):

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from rpa import queue
 from rpa.backoffice import SandboxBackOffice
 from rpa.bots import sandbox_targets
-from rpa.browser_pool import DISABLED_FEATURES, BrowserPool
+from rpa.browser_pool import DISABLED_FEATURES, BrowserPool, _chromium_processes
 from rpa.models import Job
 from tandem import migrate
 from tandem.config import get_settings
@@ -79,6 +79,18 @@ class TestPoolChromium:
             assert pool.stats.crashes == 0
             first.wait(timeout=10)  # the first Chromium closed once its jobs were done
             assert not first_traces.exists()
+        finally:
+            pool.stop()
+
+    def test_the_memory_check_reads_the_live_chromium_whole(self, sandbox: Sandbox) -> None:
+        """Its browser process and every helper under it: all of the pool's Chromium while one runs."""
+        pool = BrowserPool(sandbox_targets(sandbox.settings), memory_check_interval_s=0).start()
+        try:
+            assert SandboxBackOffice(pool).get_product("BH-1001") is not None
+            live = {process.pid for process in _chromium_processes(pool._browser_pids, include_roots=True)}
+            assert live == set(pool.chromium_pids())
+            assert browser_process(pool).pid in live
+            assert pool._chromium_rss_mb() > 0
         finally:
             pool.stop()
 
