@@ -140,6 +140,10 @@ class WebTarget:
     user_label: str = "User name"
     password_label: str = "Password"
     submit_label: str = "Sign in"
+    # A notice the system may open a page with (a maintenance modal, say): its test id and the
+    # button that closes it. None: the system has none, and no page is looked at for one.
+    notice_testid: str | None = None
+    notice_button: str = "Acknowledge"
 
     async def sign_in(self, page: Page) -> None:
         """Fill and send the sign-in form.
@@ -179,10 +183,6 @@ class Bot:
     target_name: ClassVar[str]
     max_sign_ins: ClassVar[int] = 2
     read_retries: ClassVar[int] = 2
-    # A notice the target may open a page with (the sandbox's maintenance modal): its test id
-    # and the button that closes it. None: the target has none.
-    notice_testid: ClassVar[str | None] = "surprise-modal"
-    notice_button: ClassVar[str] = "Acknowledge"
 
     def __init__(
         self,
@@ -342,11 +342,11 @@ class Bot:
         over a loaded page, would hold up the next click until it timed out, and the attempt
         would be retried like any other timeout.
         """
-        testid = self.notice_testid
+        testid = self.target.notice_testid
         if testid is None or not await self.read(_script(_SHOWN_JS, "testid"), testid):
             return
         notice = self.page.get_by_test_id(testid)
-        await notice.get_by_role("button", name=self.notice_button).click()
+        await notice.get_by_role("button", name=self.target.notice_button).click()
         await notice.wait_for(state="hidden")
         self.lease.cache[MODALS_DISMISSED] = self.lease.cache.get(MODALS_DISMISSED, 0) + 1
 

@@ -13,6 +13,12 @@ def sandbox_targets(settings: Settings) -> list[WebTarget]:
     """The sandbox ERP and DMS (one web app, signed in to separately so their contexts stay apart)."""
     password = settings.sandbox_password.get_secret_value()
     return [
-        WebTarget(name, settings.resolved_sandbox_url, settings.sandbox_user, password)
+        WebTarget(
+            name,
+            settings.resolved_sandbox_url,
+            settings.sandbox_user,
+            password,
+            notice_testid="surprise-modal",  # the maintenance notice of its fault injection
+        )
         for name in (SANDBOX_ERP, SANDBOX_DMS)
     ]
