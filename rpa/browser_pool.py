@@ -217,11 +217,9 @@ class BrowserPool:
                 await _close_quietly(lease.context)
             slots.free.clear()
         if self._browser is not None:
-            await _close_quietly(self._browser)
-            _remove(self._traces_dir)
+            await _close_browser(self._browser, self._traces_dir)
         for browser, traces_dir in self._retired.values():
-            await _close_quietly(browser)
-            _remove(traces_dir)
+            await _close_browser(browser, traces_dir)
         self._retired.clear()
         if self._playwright is not None:
             await self._playwright.stop()
@@ -237,8 +235,7 @@ class BrowserPool:
                     log.warning("chromium_replaced", generation=self._generation)
                     for slots in self._slots.values():
                         slots.free.clear()
-                    await _close_quietly(self._browser)
-                    _remove(self._traces_dir)
+                    await _close_browser(self._browser, self._traces_dir)
                     self._browser, self._traces_dir = None, None
                 known = set(self.chromium_pids())
                 traces_dir = Path(tempfile.mkdtemp(prefix="tandem-traces-"))
@@ -404,8 +401,7 @@ class BrowserPool:
             del self._leases_out[generation]
             if generation in self._retired:
                 browser, traces_dir = self._retired.pop(generation)
-                await _close_quietly(browser)
-                _remove(traces_dir)
+                await _close_browser(browser, traces_dir)
 
     def target(self, name: str) -> Target:
         """The target registered under ``name``."""
@@ -487,6 +483,12 @@ def chromium_memory_bytes(roots: Sequence[int] | None = None, include_roots: boo
 def _remove(directory: Path | None) -> None:
     if directory is not None:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+async def _close_browser(browser: Browser, traces_dir: Path | None) -> None:
+    """Close a Chromium and remove the folder of its traces' working files."""
+    await _close_quietly(browser)
+    _remove(traces_dir)
 
 
 async def _close_quietly(closable: BrowserContext | Browser) -> None:
