@@ -45,6 +45,7 @@ from rpa import queue
 from rpa.backoffice import SandboxBackOffice
 from rpa.bots import SandboxErpBot, sandbox_targets
 from rpa.browser_pool import BrowserPool, Lease, chromium_memory_bytes, chromium_rss_bytes
+from rpa.evidence import TRACE_SNAPSHOTS
 from rpa.jobs import PlaceOrder
 from rpa.models import Job
 from rpa.runner import BotRunner
@@ -444,6 +445,12 @@ def main() -> None:
         "--rounds", type=int, default=4, help="the warm and the naive loads alternate in this many stretches"
     )
     parser.add_argument("--no-traces", action="store_true", help="no Playwright trace per attempt")
+    parser.add_argument(
+        "--trace-snapshots",
+        choices=TRACE_SNAPSHOTS,
+        default=Settings().trace_snapshots,
+        help="DOM snapshots and network in the traces: on retries and sampled attempts, or always",
+    )
     parser.add_argument("--no-screenshots", action="store_true", help="no screenshot per step")
     args = parser.parse_args()
     if args.bare is None:
@@ -467,10 +474,21 @@ def main() -> None:
         by_type = ChromiumByType()
         runner_options: dict[str, Any] = {
             "trace_sample_rate": 0.05,
+            "trace_snapshots": args.trace_snapshots,
             "traces": not args.no_traces,
             "screenshots": not args.no_screenshots,
         }
         console.print(f"Chromium: {settings.resolved_chromium_path}")
+        console.print(
+            "evidence: "
+            + ("no screenshots" if args.no_screenshots else "a screenshot per step")
+            + ", "
+            + (
+                "no traces"
+                if args.no_traces
+                else f"a trace per attempt, DOM snapshots {args.trace_snapshots}"
+            )
+        )
         with BrowserPool(
             sandbox_targets(settings),
             executable_path=settings.resolved_chromium_path,

@@ -99,9 +99,40 @@ class RunRecorder:
             )
 
 
-def keep_trace(failed: bool, sample_rate: float) -> bool:
-    """Traces are kept for every failed attempt and a sample of the successful ones."""
-    return failed or random.random() < sample_rate
+TRACE_SNAPSHOTS = ("sampled", "always")
+
+
+@dataclass(frozen=True)
+class TracePlan:
+    """What one attempt's trace records, decided before the attempt starts.
+
+    Every attempt is traced: each action with its selector, call log, timing and outcome, and
+    the page's console and errors. ``snapshots`` adds a DOM snapshot before and after each action
+    and the network log with the pages' bodies, which is what the trace viewer replays; it is
+    ~75 % of a trace's cost (~16 % of a job's CPU, interleaved A/B).
+    """
+
+    sampled: bool  # kept even if the attempt succeeds
+    snapshots: bool
+
+    def keep(self, failed: bool) -> bool:
+        """Traces are kept for every failed attempt and for the sampled successful ones."""
+        return failed or self.sampled
+
+
+def plan_trace(attempt_number: int, sample_rate: float, snapshots: str = "sampled") -> TracePlan:
+    """The trace of attempt ``attempt_number`` (1 for a job's first try).
+
+    With ``snapshots="sampled"`` the replay is recorded where it is wanted and known to be wanted
+    up front: on the attempts sampled for keeping, and on every retry, since a retry follows a
+    failure (Playwright's own ``on-first-retry``). A first attempt that fails unsampled keeps
+    its trace of actions and call logs, and its steps keep their screenshots. ``"always"``
+    records the replay on every attempt.
+    """
+    if snapshots not in TRACE_SNAPSHOTS:
+        raise ValueError(f"trace snapshots must be one of {TRACE_SNAPSHOTS}, not {snapshots!r}")
+    sampled = random.random() < sample_rate
+    return TracePlan(sampled=sampled, snapshots=snapshots == "always" or sampled or attempt_number > 1)
 
 
 def cleanup_artifacts(session: Session, artifacts_dir: Path, older_than: timedelta) -> int:

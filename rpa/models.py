@@ -62,6 +62,8 @@ class JobAttempt(Base):
     error_class: Mapped[str | None] = mapped_column(String(16))
     error_message: Mapped[str | None] = mapped_column(Text)
     trace_path: Mapped[str | None] = mapped_column(String(500))
+    # Whether the kept trace holds DOM snapshots and the network log, not only the actions.
+    trace_snapshots: Mapped[bool | None]
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
 

@@ -1,14 +1,16 @@
 """Run one job attempt with a bot: evidence directory, trace, recorded steps, settled result.
 
 Each attempt gets ``artifacts_dir/<job_id>/attempt-<n>/`` with a screenshot per step and a
-Playwright trace, kept for every failed attempt and a sample of the successful ones.
+Playwright trace, kept for every failed attempt and a sample of the successful ones; the trace's
+DOM snapshots and network log are recorded on retries and sampled attempts (see
+:func:`rpa.evidence.plan_trace`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +23,7 @@ from rpa.bots import SandboxDmsBot, SandboxErpBot
 from rpa.bots.base import Bot, tracing
 from rpa.browser_pool import BrowserPool, Lease
 from rpa.errors import BusinessError, TransientError
-from rpa.evidence import RunRecorder, keep_trace
+from rpa.evidence import RunRecorder, TracePlan, plan_trace
 from rpa.jobs import PAYLOADS, JobPayload
 from rpa.models import Job, JobAttempt
 from tandem.config import Settings
@@ -62,10 +64,18 @@ class BotRunner:
     pool: BrowserPool
     settings: Settings
     engine: Engine
-    trace_sample_rate: float = 0.05
+    trace_sample_rate: float | None = None  # None: the settings' (as for trace_snapshots)
+    trace_snapshots: str | None = None
     screenshots: bool = True
     traces: bool = True
     timeout_s: float = 90.0
+    _sample_rate: float = field(init=False)
+    _snapshots: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        rate = self.trace_sample_rate
+        self._sample_rate = self.settings.trace_sample_rate if rate is None else rate
+        self._snapshots = self.trace_snapshots or self.settings.trace_snapshots
 
     def handlers(self) -> dict[str, JobHandler]:
         """One handler per job kind with a bot."""
@@ -77,14 +87,15 @@ class BotRunner:
         bot_class = JOB_BOTS[job.kind]
         directory = self.settings.resolved_artifacts_dir / job.id / f"attempt-{attempt.number}"
         recorder = RunRecorder(directory, screenshots=self.screenshots)
+        plan = plan_trace(attempt.number, self._sample_rate, self._snapshots) if self.traces else None
         kept: list[Path] = []
-        work = partial(self._attempt, bot_class, payload, job.id, job.idempotency_key, recorder, kept)
+        work = partial(self._attempt, bot_class, payload, job.id, job.idempotency_key, recorder, plan, kept)
         try:
             return self.pool.run(bot_class.target_name, work, timeout=self.timeout_s)
         except concurrent.futures.TimeoutError as exc:
             raise TransientError(f"{job.kind} took longer than {self.timeout_s:.0f} s") from exc
         finally:
-            self._save(attempt.id, recorder, kept)
+            self._save(attempt.id, recorder, plan, kept)
 
     async def _attempt(
         self,
@@ -93,6 +104,7 @@ class BotRunner:
         job_id: str,
         key: str,
         recorder: RunRecorder,
+        plan: TracePlan | None,
         kept: list[Path],
         lease: Lease,
     ) -> dict[str, Any]:
@@ -104,10 +116,9 @@ class BotRunner:
             artifacts_dir=artifacts,
             should_stop=partial(self._cancel_requested, job_id),
         )
-        if not self.traces:
+        if plan is None:
             return await bot.run_job(payload, key)
-        keep = partial(_keep, self.trace_sample_rate)
-        async with tracing(lease, recorder.directory / "trace.zip", keep, kept):
+        async with tracing(lease, recorder.directory / "trace.zip", plan, kept):
             return await bot.run_job(payload, key)
 
     async def _cancel_requested(self, job_id: str) -> bool:
@@ -115,16 +126,13 @@ class BotRunner:
         return await asyncio.to_thread(self._read_cancel_requested, job_id)
 
     def _read_cancel_requested(self, job_id: str) -> bool:
-        with transaction(self.engine) as session:
-            return bool(session.scalar(select(Job.cancel_requested).where(Job.id == job_id)))
+        # One column of one row, read at every step: a plain connection, no ORM session.
+        with self.engine.connect() as connection:
+            return bool(connection.scalar(select(Job.cancel_requested).where(Job.id == job_id)))
 
-    def _save(self, attempt_id: int, recorder: RunRecorder, kept: list[Path]) -> None:
+    def _save(self, attempt_id: int, recorder: RunRecorder, plan: TracePlan | None, kept: list[Path]) -> None:
         with transaction(self.engine) as session:
             recorder.save(session, attempt_id)
             row = session.get(JobAttempt, attempt_id)
-            if row is not None and kept:
-                row.trace_path = str(kept[0])
-
-
-def _keep(sample_rate: float, failed: bool) -> bool:
-    return keep_trace(failed, sample_rate)
+            if row is not None and plan is not None and kept:
+                row.trace_path, row.trace_snapshots = str(kept[0]), plan.snapshots

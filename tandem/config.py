@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -92,6 +93,16 @@ class Settings(BaseSettings):
     )
 
     artifacts_dir: Path | None = Field(None, description="Run evidence (default data_dir/artifacts).")
+    trace_sample_rate: float = Field(
+        0.05, ge=0, le=1, description="Share of successful bot attempts whose Playwright trace is kept."
+    )
+    trace_snapshots: Literal["sampled", "always"] = Field(
+        "sampled",
+        description=(
+            "Traces' DOM snapshots and network log: 'sampled' on retries and sampled attempts, "
+            "'always' on every attempt (~16 % more CPU per job)."
+        ),
+    )
     chromium_path: Path | None = Field(
         None,
         description=(

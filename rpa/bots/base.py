@@ -23,7 +23,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from rpa import devtools
 from rpa.browser_pool import BrowserPool, Lease
 from rpa.errors import BusinessError, JobCancelled, SignInRejected, TransientError
-from rpa.evidence import RunRecorder
+from rpa.evidence import RunRecorder, TracePlan
 from rpa.jobs import JobPayload
 
 P = ParamSpec("P")
@@ -352,10 +352,9 @@ class Bot:
 
 
 @asynccontextmanager
-async def tracing(
-    lease: Lease, path: Path, keep: Callable[[bool], bool], saved: list[Path]
-) -> AsyncIterator[None]:
-    """Trace the block; the trace goes to ``path`` (listed in ``saved``) when ``keep(failed)``.
+async def tracing(lease: Lease, path: Path, plan: TracePlan, saved: list[Path]) -> AsyncIterator[None]:
+    """Trace the block as ``plan`` says; the trace goes to ``path`` (listed in ``saved``) when
+    ``plan.keep(failed)``.
 
     Each attempt is a tracing session of its own rather than a chunk of one long session per
     context: Playwright carries a context-long session's network log and page bodies into every
@@ -370,14 +369,13 @@ async def tracing(
         await devtools.call(lease.page, _WIPE_JS)
     except PlaywrightError:  # a crashed page: the attempt's first step finds out
         pass
-    # DOM snapshots replay every action; each step already has its own screenshot, and a
-    # screencast in the trace costs ~350 ms per job.
+    # Each step already has its own screenshot; a screencast in the trace costs ~350 ms per job.
     try:
-        await tracing_api.start(screenshots=False, snapshots=True)
+        await tracing_api.start(screenshots=False, snapshots=plan.snapshots)
     except PlaywrightError:  # a session an earlier attempt could not stop: end it, start afresh
         try:
             await tracing_api.stop()
-            await tracing_api.start(screenshots=False, snapshots=True)
+            await tracing_api.start(screenshots=False, snapshots=plan.snapshots)
         except PlaywrightError as exc:  # the context itself is gone
             raise TransientError(f"tracing did not start: {_first_line(exc)}") from exc
     failed = True
@@ -385,7 +383,7 @@ async def tracing(
         yield
         failed = False
     finally:
-        wanted = keep(failed)
+        wanted = plan.keep(failed)
         try:
             await tracing_api.stop(path=str(path) if wanted else None)
             if wanted:

@@ -57,6 +57,7 @@ class AttemptOut(BaseModel):
     started_at: datetime
     finished_at: datetime | None
     trace_url: str | None
+    trace_snapshots: bool | None  # the trace replays pages (DOM snapshots, network), not only actions
     steps: list[StepOut]
 
 

@@ -62,6 +62,7 @@ def run_detail(session: Session, job_id: str) -> RunDetail:
             started_at=a.started_at,
             finished_at=a.finished_at,
             trace_url=f"/api/v1/staff/attempts/{a.id}/trace" if a.trace_path else None,
+            trace_snapshots=(a.trace_snapshots is not False) if a.trace_path else None,
             steps=[
                 StepOut(
                     id=s.id,

@@ -167,6 +167,7 @@ def create_failed_run(
             error_class=error_class,
             error_message="the order has already shipped",
             trace_path=str(directory / "trace.zip"),
+            trace_snapshots=False,
             started_at=utcnow() - timedelta(seconds=9),
             finished_at=utcnow(),
         )

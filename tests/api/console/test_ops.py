@@ -65,9 +65,11 @@ class TestRuns:
         [attempt] = run["attempt_log"]
         assert [s["name"] for s in attempt["steps"]] == ["sign in", "open order"]
         assert attempt["steps"][1]["screenshot_url"].endswith("/screenshot")
+        assert attempt["trace_snapshots"] is False
         page = ops.get(f"/console/ops/runs/{job_id}")
         assert page.status_code == 200
         assert "Moi Avenue" not in page.text
+        assert "actions and call logs (DOM snapshots are recorded on retries" in page.text
         assert 'alt="Screenshot of step 2: open order"' in page.text
 
     def test_screenshot_and_trace_for_ops_only(self, ops: Staff, agent: Staff, artifacts: Path) -> None:

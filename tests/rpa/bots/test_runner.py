@@ -73,6 +73,17 @@ def steps_of(engine: Engine, attempt_id: int) -> list[RunStep]:
         )
 
 
+def trace_text(path: str) -> str:
+    """Every file of a Playwright trace, as text."""
+    with zipfile.ZipFile(path) as trace:
+        return "".join(trace.read(name).decode("utf-8", "replace") for name in trace.namelist())
+
+
+def trace_has_snapshots(path: str) -> bool:
+    """Whether the trace holds DOM snapshots (what the trace viewer replays)."""
+    return '"type":"frame-snapshot"' in trace_text(path)
+
+
 def run_job(worker: Worker) -> Job:
     settled = worker.run_once()
     assert settled is not None
@@ -95,7 +106,8 @@ class TestThroughTheWorker:
         [attempt] = attempts_of(committing_engine, job_id)
         directory = sandbox.settings.resolved_artifacts_dir / job_id / "attempt-1"
         assert attempt.trace_path == str(directory / "trace.zip")
-        assert Path(attempt.trace_path).stat().st_size > 0
+        assert attempt.trace_snapshots is True
+        assert trace_has_snapshots(attempt.trace_path)
         steps = steps_of(committing_engine, attempt.id)
         assert [step.seq for step in steps] == [1, 2, 3]
         assert all(step.outcome == "ok" and Path(str(step.screenshot_path)).is_file() for step in steps)
@@ -132,7 +144,10 @@ class TestThroughTheWorker:
         assert job.error_message == "Order already shipped — cannot cancel"
         assert worker.run_once() is None
         [attempt] = attempts_of(committing_engine, job_id)
-        assert attempt.trace_path is not None
+        assert attempt.trace_path is not None  # a first attempt, unsampled: its actions only
+        assert attempt.trace_snapshots is False
+        assert not trace_has_snapshots(attempt.trace_path)
+        assert "/erp/orders/SO-10036" in trace_text(attempt.trace_path)  # the pages it opened
         assert steps_of(committing_engine, attempt.id)[-1].outcome == "failed"
 
     def test_invalid_payload_is_a_business_error(self, sandbox: Sandbox, committing_engine: Engine) -> None:
@@ -191,3 +206,17 @@ class TestFaults:
         attempts = attempts_of(committing_engine, job_id)
         assert [a.outcome for a in attempts] == ["failed", "failed"]
         assert all(a.trace_path for a in attempts)
+        # The retry replays: DOM snapshots and network, where the first attempt has its actions.
+        assert [a.trace_snapshots for a in attempts] == [False, True]
+        assert [trace_has_snapshots(str(a.trace_path)) for a in attempts] == [False, True]
+
+    def test_always_records_snapshots_on_a_first_attempt(
+        self, sandbox: Sandbox, committing_engine: Engine
+    ) -> None:
+        job_id = enqueue(committing_engine, "cancel_order", {"order_id": "SO-10036"})
+        runner = BotRunner(sandbox.pool, sandbox.settings, committing_engine, trace_snapshots="always")
+        job = run_job(Worker(handlers=runner.handlers(), engine=committing_engine, retry=FAST_RETRY))
+        assert (job.status, job.attempts) == (queue.FAILED, 1)
+        [attempt] = attempts_of(committing_engine, job_id)
+        assert attempt.trace_snapshots is True
+        assert trace_has_snapshots(str(attempt.trace_path))
