@@ -160,6 +160,7 @@ def test_ops_opens_a_failed_run_and_approves_an_edited_payload(
     shot = page.get_by_role("img", name="Screenshot of step 2: open order")
     expect(shot).to_be_visible()
     assert shot.evaluate("img => img.naturalWidth") > 0
+    expect(page.locator("[data-trace-kind]")).to_contain_text("actions and call logs")
     save_screenshot(page, "console-05-ops-run")
 
     with page.expect_download() as download_info:
@@ -220,6 +221,7 @@ def _failed_run(session: object, artifacts: Path, png: bytes) -> str:
         error_class="review",
         error_message="address not recognised by the ERP",
         trace_path=str(directory / "trace.zip"),
+        trace_snapshots=False,
         started_at=now - timedelta(seconds=8),
         finished_at=now,
     )
