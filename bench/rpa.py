@@ -52,7 +52,7 @@ from rpa.runner import BotRunner
 from rpa.sandbox import seed_sandbox
 from rpa.worker import Worker
 from tandem import migrate
-from tandem.config import Settings
+from tandem.config import Settings, get_settings
 from tandem.db import build_engine, transaction
 from tandem.logging import configure_logging
 
@@ -448,7 +448,7 @@ def main() -> None:
     parser.add_argument(
         "--trace-snapshots",
         choices=TRACE_SNAPSHOTS,
-        default=Settings().trace_snapshots,
+        default=get_settings().trace_snapshots,
         help="DOM snapshots and network in the traces: on retries and sampled attempts, or always",
     )
     parser.add_argument("--no-screenshots", action="store_true", help="no screenshot per step")

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from playwright.async_api import Page
 from sqlalchemy import select
@@ -99,7 +99,8 @@ class RunRecorder:
             )
 
 
-TRACE_SNAPSHOTS = ("sampled", "always")
+TraceSnapshots = Literal["sampled", "always"]
+TRACE_SNAPSHOTS: tuple[TraceSnapshots, ...] = ("sampled", "always")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from rpa.bots import SandboxDmsBot, SandboxErpBot
 from rpa.bots.base import Bot, tracing
 from rpa.browser_pool import BrowserPool, Lease
 from rpa.errors import BusinessError, TransientError
-from rpa.evidence import RunRecorder, TracePlan, plan_trace
+from rpa.evidence import TRACE_SNAPSHOTS, RunRecorder, TracePlan, TraceSnapshots, plan_trace
 from rpa.jobs import PAYLOADS, JobPayload
 from rpa.models import Job, JobAttempt
 from tandem.config import Settings
@@ -65,7 +65,7 @@ class BotRunner:
     settings: Settings
     engine: Engine
     trace_sample_rate: float | None = None  # None: the settings' (as for trace_snapshots)
-    trace_snapshots: str | None = None
+    trace_snapshots: TraceSnapshots | None = None
     screenshots: bool = True
     traces: bool = True
     timeout_s: float = 90.0
@@ -76,6 +76,10 @@ class BotRunner:
         rate = self.trace_sample_rate
         self._sample_rate = self.settings.trace_sample_rate if rate is None else rate
         self._snapshots = self.trace_snapshots or self.settings.trace_snapshots
+        if not 0 <= self._sample_rate <= 1:
+            raise ValueError(f"trace_sample_rate must be between 0 and 1, not {self._sample_rate}")
+        if self._snapshots not in TRACE_SNAPSHOTS:
+            raise ValueError(f"trace_snapshots must be one of {TRACE_SNAPSHOTS}, not {self._snapshots!r}")
 
     def handlers(self) -> dict[str, JobHandler]:
         """One handler per job kind with a bot."""

@@ -21,11 +21,14 @@ branch_labels = None
 depends_on = None
 
 
+# ALTER TABLE in place on SQLite too (it drops columns since 3.35): a batch rebuild of
+# job_attempts would drop the old table, and with foreign keys on, its delete would cascade to
+# every run step.
 def upgrade() -> None:
-    with op.batch_alter_table("job_attempts", schema=None) as batch_op:
+    with op.batch_alter_table("job_attempts", recreate="never") as batch_op:
         batch_op.add_column(sa.Column("trace_snapshots", sa.Boolean(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("job_attempts", schema=None) as batch_op:
+    with op.batch_alter_table("job_attempts", recreate="never") as batch_op:
         batch_op.drop_column("trace_snapshots")

@@ -50,7 +50,9 @@ def failing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
 
 
 def worker_for(sandbox: Sandbox, engine: Engine, trace_sample_rate: float = 0.0) -> Worker:
-    runner = BotRunner(sandbox.pool, sandbox.settings, engine, trace_sample_rate=trace_sample_rate)
+    runner = BotRunner(
+        sandbox.pool, sandbox.settings, engine, trace_sample_rate=trace_sample_rate, trace_snapshots="sampled"
+    )
     return Worker(handlers=runner.handlers(), engine=engine, retry=FAST_RETRY, poll_seconds=0.05)
 
 
@@ -150,6 +152,17 @@ class TestThroughTheWorker:
         assert "/erp/orders/SO-10036" in trace_text(attempt.trace_path)  # the pages it opened
         assert steps_of(committing_engine, attempt.id)[-1].outcome == "failed"
 
+    def test_always_records_snapshots_on_a_first_attempt(
+        self, sandbox: Sandbox, committing_engine: Engine
+    ) -> None:
+        job_id = enqueue(committing_engine, "cancel_order", {"order_id": "SO-10036"})
+        runner = BotRunner(sandbox.pool, sandbox.settings, committing_engine, trace_snapshots="always")
+        job = run_job(Worker(handlers=runner.handlers(), engine=committing_engine, retry=FAST_RETRY))
+        assert (job.status, job.attempts) == (queue.FAILED, 1)
+        [attempt] = attempts_of(committing_engine, job_id)
+        assert attempt.trace_snapshots is True
+        assert trace_has_snapshots(str(attempt.trace_path))
+
     def test_invalid_payload_is_a_business_error(self, sandbox: Sandbox, committing_engine: Engine) -> None:
         enqueue(committing_engine, "place_order", {**PLACE, "quantity": 0})
         job = run_job(worker_for(sandbox, committing_engine))
@@ -209,14 +222,3 @@ class TestFaults:
         # The retry replays: DOM snapshots and network, where the first attempt has its actions.
         assert [a.trace_snapshots for a in attempts] == [False, True]
         assert [trace_has_snapshots(str(a.trace_path)) for a in attempts] == [False, True]
-
-    def test_always_records_snapshots_on_a_first_attempt(
-        self, sandbox: Sandbox, committing_engine: Engine
-    ) -> None:
-        job_id = enqueue(committing_engine, "cancel_order", {"order_id": "SO-10036"})
-        runner = BotRunner(sandbox.pool, sandbox.settings, committing_engine, trace_snapshots="always")
-        job = run_job(Worker(handlers=runner.handlers(), engine=committing_engine, retry=FAST_RETRY))
-        assert (job.status, job.attempts) == (queue.FAILED, 1)
-        [attempt] = attempts_of(committing_engine, job_id)
-        assert attempt.trace_snapshots is True
-        assert trace_has_snapshots(str(attempt.trace_path))
