@@ -18,10 +18,13 @@ from playwright.async_api import Page
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rpa import devtools
 from rpa.devtools import capture_png
 from rpa.models import JobAttempt, RunStep
 from tandem.clock import utcnow
 
+PAGE_SOURCE_MAX_CHARS = 2_000_000
+_OUTER_HTML_JS = "() => '<!doctype html>\\n' + document.documentElement.outerHTML"
 _SECRET_FIELDS = re.compile(r"pass(word)?|secret|token|email|phone|tax_id|address", re.I)
 
 
@@ -43,6 +46,7 @@ class StepRecord:
     outcome: str = "ok"
     url: str | None = None
     screenshot: str | None = None
+    page_source: str | None = None
     detail: str | None = None
 
 
@@ -59,7 +63,8 @@ class RunRecorder:
 
     @asynccontextmanager
     async def step(self, name: str, page: Page) -> AsyncIterator[StepRecord]:
-        """Record a named step; a screenshot is taken when it ends, whether it worked or not."""
+        """Record a named step; a screenshot is taken when it ends, whether it worked or not, and a
+        failed step also keeps the page's HTML."""
         record = StepRecord(seq=len(self.steps) + 1, name=name, started_at=utcnow())
         self.steps.append(record)
         try:
@@ -72,6 +77,8 @@ class RunRecorder:
             record.url = page.url
             if self.screenshots:
                 await self._screenshot(record, page)
+            if record.outcome == "failed":
+                await self._page_source(record, page)
 
     async def _screenshot(self, record: StepRecord, page: Page) -> None:
         path = self.directory / f"step-{record.seq:02d}.png"
@@ -80,6 +87,16 @@ class RunRecorder:
             record.screenshot = str(path)
         except Exception:  # a crashed page has no picture; the step still counts
             record.screenshot = None
+
+    async def _page_source(self, record: StepRecord, page: Page) -> None:
+        """The page's HTML as the failed step left it (what a trace without DOM snapshots lacks)."""
+        path = self.directory / f"step-{record.seq:02d}.html"
+        try:
+            html = await asyncio.wait_for(devtools.call(page, _OUTER_HTML_JS), timeout=5.0)
+            path.write_text(str(html)[:PAGE_SOURCE_MAX_CHARS], encoding="utf-8")
+            record.page_source = str(path)
+        except Exception:  # a crashed or closed page has no source; the step still counts
+            record.page_source = None
 
     def save(self, session: Session, attempt_id: int) -> None:
         """Write the steps as rows of the attempt."""
@@ -92,6 +109,7 @@ class RunRecorder:
                     outcome=record.outcome,
                     url=record.url,
                     screenshot_path=record.screenshot,
+                    page_source_path=record.page_source,
                     detail=record.detail,
                     started_at=record.started_at,
                     finished_at=record.finished_at,

@@ -87,6 +87,7 @@ class RunStep(Base):
     outcome: Mapped[str] = mapped_column(String(16), default="ok")
     url: Mapped[str | None] = mapped_column(String(1000))
     screenshot_path: Mapped[str | None] = mapped_column(String(500))
+    page_source_path: Mapped[str | None] = mapped_column(String(500))  # a failed step's page HTML
     detail: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]

@@ -161,6 +161,10 @@ def test_ops_opens_a_failed_run_and_approves_an_edited_payload(
     expect(shot).to_be_visible()
     assert shot.evaluate("img => img.naturalWidth") > 0
     expect(page.locator("[data-trace-kind]")).to_contain_text("actions and call logs")
+    with page.expect_download() as page_source:
+        page.get_by_role("link", name="Page HTML when it failed").click()
+    assert page_source.value.suggested_filename.startswith("page-step-")
+    assert "SO-10012" in Path(page_source.value.path()).read_text(encoding="utf-8")
     save_screenshot(page, "console-05-ops-run")
 
     with page.expect_download() as download_info:
@@ -212,6 +216,8 @@ def _failed_run(session: object, artifacts: Path, png: bytes) -> str:
     directory = artifacts / job.id / "attempt-1"
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "step-02.png").write_bytes(png)
+    page_source = "<!doctype html>\n<html><body>SO-10012</body></html>"
+    (directory / "step-02.html").write_text(page_source, encoding="utf-8")
     (directory / "trace.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
     attempt = JobAttempt(
         job_id=job.id,
@@ -244,6 +250,7 @@ def _failed_run(session: object, artifacts: Path, png: bytes) -> str:
                 outcome="failed",
                 url="http://127.0.0.1:8100/orders/SO-10012",
                 screenshot_path=str(directory / "step-02.png"),
+                page_source_path=str(directory / "step-02.html"),
                 detail="ReviewNeeded: address not recognised",
                 started_at=now - timedelta(seconds=6),
                 finished_at=now,

@@ -90,6 +90,18 @@ def step_screenshot(step_id: int, request: Request, db: DbSession, _staff: OpsSt
     return FileResponse(path, media_type="image/png", headers=EVIDENCE_HEADERS)
 
 
+@router.get("/steps/{step_id}/page", response_class=FileResponse)
+def step_page_source(step_id: int, request: Request, db: DbSession, _staff: OpsStaff) -> FileResponse:
+    """The HTML of the page a step failed on, as a download (never rendered here); ops and admins only."""
+    path = service.page_source_file(db, step_id, _artifacts(request))
+    return FileResponse(
+        path,
+        media_type="text/plain; charset=utf-8",
+        filename=f"page-step-{step_id}.html",
+        headers=EVIDENCE_HEADERS,
+    )
+
+
 @router.get("/attempts/{attempt_id}/trace", response_class=FileResponse)
 def attempt_trace(attempt_id: int, request: Request, db: DbSession, _staff: OpsStaff) -> FileResponse:
     """The attempt's Playwright trace (open it with ``playwright show-trace``)."""

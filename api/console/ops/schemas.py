@@ -45,6 +45,7 @@ class StepOut(BaseModel):
     started_at: datetime
     finished_at: datetime | None
     screenshot_url: str | None
+    page_source_url: str | None  # a failed step's page HTML
 
 
 class AttemptOut(BaseModel):

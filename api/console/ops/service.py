@@ -74,6 +74,7 @@ def run_detail(session: Session, job_id: str) -> RunDetail:
                     started_at=s.started_at,
                     finished_at=s.finished_at,
                     screenshot_url=f"/api/v1/staff/steps/{s.id}/screenshot" if s.screenshot_path else None,
+                    page_source_url=f"/api/v1/staff/steps/{s.id}/page" if s.page_source_path else None,
                 )
                 for s in a.steps
             ],
@@ -108,6 +109,11 @@ def evidence_file(stored: str | None, artifacts_dir: Path) -> Path:
 def screenshot_file(session: Session, step_id: int, artifacts_dir: Path) -> Path:
     step = repository.step(session, step_id)
     return evidence_file(step.screenshot_path if step else None, artifacts_dir)
+
+
+def page_source_file(session: Session, step_id: int, artifacts_dir: Path) -> Path:
+    step = repository.step(session, step_id)
+    return evidence_file(step.page_source_path if step else None, artifacts_dir)
 
 
 def trace_file(session: Session, attempt_id: int, artifacts_dir: Path) -> Path:

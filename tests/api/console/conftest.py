@@ -25,6 +25,8 @@ PNG = (
     b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 
+PAGE_HTML = '<!doctype html>\n<html><body><h1>SO-10012</h1><p class="error">Already shipped</p></body></html>'
+
 
 @pytest.fixture
 def app(use_database: str, demo_chat_engine: ConversationEngine) -> Iterator[FastAPI]:
@@ -158,6 +160,7 @@ def create_failed_run(
         directory = artifacts_dir / job.id / "attempt-1"
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "step-02.png").write_bytes(PNG)
+        (directory / "step-02.html").write_text(PAGE_HTML, encoding="utf-8")
         (directory / "trace.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
         attempt = JobAttempt(
             job_id=job.id,
@@ -191,6 +194,7 @@ def create_failed_run(
                     outcome="failed",
                     url="http://erp/orders/SO-10012",
                     screenshot_path=str(directory / "step-02.png"),
+                    page_source_path=str(directory / "step-02.html"),
                     detail="BusinessError: already shipped",
                     started_at=utcnow() - timedelta(seconds=5),
                     finished_at=utcnow(),

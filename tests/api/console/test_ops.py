@@ -13,7 +13,7 @@ from api.staff.models import AuditEntry
 from rpa.models import Job, RunStep
 from tandem.config import get_settings
 from tandem.db import get_engine, transaction
-from tests.api.console.conftest import PNG, Staff, create_failed_run
+from tests.api.console.conftest import PAGE_HTML, PNG, Staff, create_failed_run
 
 pytestmark = pytest.mark.db
 
@@ -88,6 +88,23 @@ class TestRuns:
         assert agent.get(shot_url).status_code == 403
         assert agent.get(trace_url).status_code == 403
 
+    def test_the_page_a_step_failed_on_is_a_plain_text_download_for_ops_only(
+        self, ops: Staff, agent: Staff, artifacts: Path
+    ) -> None:
+        job_id = create_failed_run(artifacts)
+        steps = ops.get(f"/api/v1/staff/jobs/{job_id}").json()["attempt_log"][0]["steps"]
+        assert steps[0]["page_source_url"] is None  # the step that worked
+        page_url = steps[1]["page_source_url"]
+        page = ops.get(page_url)
+        assert page.status_code == 200
+        assert page.text == PAGE_HTML
+        assert page.headers["content-type"] == "text/plain; charset=utf-8"  # never rendered as HTML here
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert "attachment" in page.headers["content-disposition"]
+        assert agent.get(page_url).status_code == 403
+        run_page = ops.get(f"/console/ops/runs/{job_id}")
+        assert f'href="{page_url}"' in run_page.text
+
     def test_files_outside_the_artifacts_dir_are_not_served(
         self, ops: Staff, artifacts: Path, tmp_path: Path
     ) -> None:
@@ -98,8 +115,10 @@ class TestRuns:
             step = session.scalar(select(RunStep).where(RunStep.name == "open order"))
             assert step is not None
             step.screenshot_path = str(artifacts / job_id / ".." / ".." / ".." / "secret.png")
+            step.page_source_path = str(secret)
             step_id = step.id
         assert ops.get(f"/api/v1/staff/steps/{step_id}/screenshot").status_code == 404
+        assert ops.get(f"/api/v1/staff/steps/{step_id}/page").status_code == 404
 
 
 class TestActions:

@@ -113,6 +113,7 @@ class TestThroughTheWorker:
         steps = steps_of(committing_engine, attempt.id)
         assert [step.seq for step in steps] == [1, 2, 3]
         assert all(step.outcome == "ok" and Path(str(step.screenshot_path)).is_file() for step in steps)
+        assert all(step.page_source_path is None for step in steps)
 
     def test_each_kept_trace_holds_its_own_attempt_only(
         self, sandbox: Sandbox, committing_engine: Engine
@@ -150,7 +151,14 @@ class TestThroughTheWorker:
         assert attempt.trace_snapshots is False
         assert not trace_has_snapshots(attempt.trace_path)
         assert "/erp/orders/SO-10036" in trace_text(attempt.trace_path)  # the pages it opened
-        assert steps_of(committing_engine, attempt.id)[-1].outcome == "failed"
+        *done, failed = steps_of(committing_engine, attempt.id)
+        assert failed.outcome == "failed"
+        # ... and the failed step keeps the page it stopped on, with the refusal it read
+        assert failed.page_source_path is not None
+        page = Path(failed.page_source_path).read_text(encoding="utf-8")
+        assert page.startswith("<!doctype html>")
+        assert "Order already shipped" in page
+        assert all(step.page_source_path is None for step in done)
 
     def test_always_records_snapshots_on_a_first_attempt(
         self, sandbox: Sandbox, committing_engine: Engine
