@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rpa import devtools
-from rpa.devtools import capture_png
 from rpa.models import JobAttempt, RunStep
 from tandem.clock import utcnow
 
@@ -83,7 +82,7 @@ class RunRecorder:
     async def _screenshot(self, record: StepRecord, page: Page) -> None:
         path = self.directory / f"step-{record.seq:02d}.png"
         try:
-            path.write_bytes(await asyncio.wait_for(capture_png(page), timeout=5.0))
+            path.write_bytes(await asyncio.wait_for(devtools.capture_png(page), timeout=5.0))
             record.screenshot = str(path)
         except Exception:  # a crashed page has no picture; the step still counts
             record.screenshot = None
