@@ -63,6 +63,9 @@ DISABLED_FEATURES = (
     "RenderDocument",
 )
 
+# How long a timed-out piece of work may take to clean up (two 5-second evidence captures).
+CANCEL_GRACE_S = 12.0
+
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -273,11 +276,22 @@ class BrowserPool:
         return self._call(self._with_lease(target, work), timeout=timeout)
 
     def _call(self, coro: Coroutine[Any, Any, T], timeout: float = 120.0) -> T:
-        future: concurrent.futures.Future[T] = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        ended = threading.Event()
+
+        async def tracked() -> T:
+            try:
+                return await coro
+            finally:
+                ended.set()
+
+        future: concurrent.futures.Future[T] = asyncio.run_coroutine_threadsafe(tracked(), self._loop)
         try:
             return future.result(timeout)
         except concurrent.futures.TimeoutError:
             future.cancel()  # the work stops at its next await and its lease is released
+            # ... after its clean-up, which records the step it was in (screenshot, page source):
+            # the caller saves that evidence next, so it waits for it, for a bounded time.
+            ended.wait(CANCEL_GRACE_S)
             raise
 
     async def _with_lease(self, target: str, work: Callable[[Lease], Awaitable[T]]) -> T:

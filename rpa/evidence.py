@@ -23,7 +23,25 @@ from rpa.models import JobAttempt, RunStep
 from tandem.clock import utcnow
 
 PAGE_SOURCE_MAX_CHARS = 2_000_000
-_OUTER_HTML_JS = "() => '<!doctype html>\\n' + document.documentElement.outerHTML"
+# The page's HTML with what the bot typed or chose written into it (outerHTML alone shows the
+# values the server sent), hidden fields and passwords blanked (a form token is no evidence).
+_PAGE_SOURCE_JS = r"""(limit) => {
+  const live = [...document.querySelectorAll('input, textarea, select')];
+  const root = document.documentElement.cloneNode(true);
+  const copies = [...root.querySelectorAll('input, textarea, select')];
+  live.forEach((el, i) => {
+    const copy = copies[i];
+    if (el.tagName === 'TEXTAREA') copy.textContent = el.value;
+    else if (el.tagName === 'SELECT') {
+      [...copy.options].forEach((option, j) => option.toggleAttribute('selected', el.options[j].selected));
+    }
+    else if (el.type === 'hidden' || el.type === 'password') copy.setAttribute('value', '');
+    else if (el.type === 'checkbox' || el.type === 'radio') copy.toggleAttribute('checked', el.checked);
+    else copy.setAttribute('value', el.value);
+  });
+  const html = '<!doctype html>\n' + root.outerHTML;
+  return html.length > limit ? html.slice(0, limit) + '\n<!-- cut at ' + limit + ' characters -->' : html;
+}"""
 _SECRET_FIELDS = re.compile(r"pass(word)?|secret|token|email|phone|tax_id|address", re.I)
 
 
@@ -91,8 +109,8 @@ class RunRecorder:
         """The page's HTML as the failed step left it (what a trace without DOM snapshots lacks)."""
         path = self.directory / f"step-{record.seq:02d}.html"
         try:
-            html = await asyncio.wait_for(devtools.call(page, _OUTER_HTML_JS), timeout=5.0)
-            path.write_text(str(html)[:PAGE_SOURCE_MAX_CHARS], encoding="utf-8")
+            html = await asyncio.wait_for(devtools.call(page, _PAGE_SOURCE_JS, PAGE_SOURCE_MAX_CHARS), 5.0)
+            path.write_text(str(html), encoding="utf-8", errors="replace")
             record.page_source = str(path)
         except Exception:  # a crashed or closed page has no source; the step still counts
             record.page_source = None

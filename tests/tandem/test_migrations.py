@@ -33,7 +33,8 @@ class TestMigrations:
             engine.dispose()
 
     def test_stepping_down_one_revision_keeps_the_run_evidence(self, kind: str, tmp_path: Path) -> None:
-        """0006 drops a column of job_attempts in place: a rebuild would cascade to run_steps."""
+        """0007 and 0006 drop their columns in place: a rebuild of job_attempts would cascade to
+        run_steps."""
         with fresh_database(kind, tmp_path) as url:
             migrate.upgrade(url)
             engine = build_engine(url)
@@ -52,6 +53,7 @@ class TestMigrations:
                 assert conn.scalar(text("SELECT count(*) FROM run_steps")) == 1
                 assert conn.scalar(text("SELECT count(*) FROM job_attempts")) == 1
             assert "trace_snapshots" not in {c["name"] for c in inspect(engine).get_columns("job_attempts")}
+            assert "page_source_path" not in {c["name"] for c in inspect(engine).get_columns("run_steps")}
             migrate.upgrade(url)
             engine.dispose()
 

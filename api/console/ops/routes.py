@@ -97,7 +97,7 @@ def step_page_source(step_id: int, request: Request, db: DbSession, _staff: OpsS
     return FileResponse(
         path,
         media_type="text/plain; charset=utf-8",
-        filename=f"page-step-{step_id}.html",
+        filename=f"page-step-{step_id}.txt",  # source to read, not a page to open with its scripts
         headers=EVIDENCE_HEADERS,
     )
 

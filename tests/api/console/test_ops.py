@@ -100,7 +100,7 @@ class TestRuns:
         assert page.text == PAGE_HTML
         assert page.headers["content-type"] == "text/plain; charset=utf-8"  # never rendered as HTML here
         assert page.headers["x-content-type-options"] == "nosniff"
-        assert "attachment" in page.headers["content-disposition"]
+        assert page.headers["content-disposition"] == f'attachment; filename="page-step-{steps[1]["id"]}.txt"'
         assert agent.get(page_url).status_code == 403
         run_page = ops.get(f"/console/ops/runs/{job_id}")
         assert f'href="{page_url}"' in run_page.text
