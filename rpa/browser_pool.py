@@ -63,9 +63,6 @@ DISABLED_FEATURES = (
     "RenderDocument",
 )
 
-# How long a timed-out piece of work may take to clean up (two 5-second evidence captures).
-CANCEL_GRACE_S = 12.0
-
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -271,11 +268,23 @@ class BrowserPool:
 
     # -- work --------------------------------------------------------------------------
 
-    def run(self, target: str, work: Callable[[Lease], Awaitable[T]], timeout: float = 120.0) -> T:
-        """Run ``work`` with a warm context of ``target`` and return its result (any thread)."""
-        return self._call(self._with_lease(target, work), timeout=timeout)
+    def run(
+        self,
+        target: str,
+        work: Callable[[Lease], Awaitable[T]],
+        timeout: float = 120.0,
+        *,
+        grace_s: float = 0.0,
+    ) -> T:
+        """Run ``work`` with a warm context of ``target`` and return its result (any thread).
 
-    def _call(self, coro: Coroutine[Any, Any, T], timeout: float = 120.0) -> T:
+        When ``timeout`` runs out the work is cancelled; ``grace_s`` is how long to wait for its
+        own clean-up before raising (a bot attempt records the step it was in; a chat look-up with
+        a time budget waits for nothing).
+        """
+        return self._call(self._with_lease(target, work), timeout=timeout, grace_s=grace_s)
+
+    def _call(self, coro: Coroutine[Any, Any, T], timeout: float = 120.0, grace_s: float = 0.0) -> T:
         ended = threading.Event()
 
         async def tracked() -> T:
@@ -289,9 +298,8 @@ class BrowserPool:
             return future.result(timeout)
         except concurrent.futures.TimeoutError:
             future.cancel()  # the work stops at its next await and its lease is released
-            # ... after its clean-up, which records the step it was in (screenshot, page source):
-            # the caller saves that evidence next, so it waits for it, for a bounded time.
-            ended.wait(CANCEL_GRACE_S)
+            if grace_s > 0:
+                ended.wait(grace_s)
             raise
 
     async def _with_lease(self, target: str, work: Callable[[Lease], Awaitable[T]]) -> T:

@@ -95,7 +95,9 @@ class BotRunner:
         kept: list[Path] = []
         work = partial(self._attempt, bot_class, payload, job.id, job.idempotency_key, recorder, plan, kept)
         try:
-            return self.pool.run(bot_class.target_name, work, timeout=self.timeout_s)
+            # A timed-out attempt is saved only once the step it was in has recorded its end,
+            # screenshot and page source (two captures of at most 5 s each).
+            return self.pool.run(bot_class.target_name, work, timeout=self.timeout_s, grace_s=12.0)
         except concurrent.futures.TimeoutError as exc:
             raise TransientError(f"{job.kind} took longer than {self.timeout_s:.0f} s") from exc
         finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -50,10 +51,27 @@ class TestFailedStepEvidence:
                 await asyncio.sleep(60)
 
         with pytest.raises(concurrent.futures.TimeoutError):
-            sandbox.pool.run("sandbox_erp", hang, timeout=0.5)
+            sandbox.pool.run("sandbox_erp", hang, timeout=0.5, grace_s=12.0)
         # pool.run returned only after the step's own clean-up: its outcome and evidence are in
         [step] = recorder.steps
         assert step.outcome == "failed"
         assert step.finished_at is not None
         assert Path(str(step.screenshot)).is_file()
         assert Path(str(step.page_source)).is_file()
+
+
+def test_without_grace_a_timed_out_call_does_not_wait_for_the_clean_up(sandbox: Sandbox) -> None:
+    """A chat look-up's time budget is not stretched by the cancelled work's clean-up."""
+    cleaned = threading.Event()
+
+    async def hang(lease: Lease) -> None:
+        try:
+            await asyncio.sleep(60)
+        finally:
+            await asyncio.sleep(2)
+            cleaned.set()
+
+    with pytest.raises(concurrent.futures.TimeoutError):
+        sandbox.pool.run("sandbox_erp", hang, timeout=0.5)
+    assert not cleaned.is_set()
+    assert cleaned.wait(10)  # the clean-up itself still runs to its end
