@@ -8,14 +8,14 @@ import re
 import shutil
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from playwright.async_api import Page
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from rpa import devtools
@@ -171,19 +171,59 @@ def plan_trace(attempt_number: int, sample_rate: float, snapshots: str = "sample
     return TracePlan(sampled=sampled, snapshots=snapshots == "always" or sampled or attempt_number > 1)
 
 
-def cleanup_artifacts(session: Session, artifacts_dir: Path, older_than: timedelta) -> int:
-    """Delete evidence directories of attempts older than ``older_than``; returns how many."""
+@dataclass(frozen=True)
+class Cleanup:
+    """What a clean-up of run evidence removed."""
+
+    attempts: int
+    files: int
+    bytes: int
+
+
+def cleanup_artifacts(session: Session, artifacts_dir: Path, older_than: timedelta) -> Cleanup:
+    """Delete the evidence of attempts that ended more than ``older_than`` ago.
+
+    Their screenshots, page sources and traces go from disk, and their rows stop pointing at
+    them (the steps, outcomes and errors stay: they are the run's history, not its evidence).
+    Attempts already cleaned are not looked at again.
+    """
     cutoff = utcnow() - older_than
-    removed = 0
+    has_files = or_(
+        JobAttempt.trace_path.is_not(None),
+        exists().where(
+            RunStep.attempt_id == JobAttempt.id,
+            or_(RunStep.screenshot_path.is_not(None), RunStep.page_source_path.is_not(None)),
+        ),
+    )
     rows = session.execute(
-        select(JobAttempt.id, JobAttempt.job_id, JobAttempt.number).where(JobAttempt.started_at < cutoff)
+        select(JobAttempt.id, JobAttempt.job_id, JobAttempt.number).where(
+            JobAttempt.finished_at < cutoff, has_files
+        )
     ).all()
+    files = size = 0
     for _id, job_id, number in rows:
         directory = artifacts_dir / job_id / f"attempt-{number}"
-        if directory.exists():
-            shutil.rmtree(directory, ignore_errors=True)
-            removed += 1
-    return removed
+        for path in directory.rglob("*") if directory.is_dir() else ():
+            if path.is_file():
+                files, size = files + 1, size + path.stat().st_size
+        shutil.rmtree(directory, ignore_errors=True)
+        with suppress(OSError):
+            directory.parent.rmdir()  # the job's folder, once its last attempt is gone
+    ids = [row.id for row in rows]
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        session.execute(
+            update(JobAttempt)
+            .where(JobAttempt.id.in_(chunk))
+            .values(trace_path=None, trace_snapshots=None)
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(RunStep)
+            .where(RunStep.attempt_id.in_(chunk))
+            .values(screenshot_path=None, page_source_path=None)
+            .execution_options(synchronize_session=False)
+        )
+    return Cleanup(attempts=len(ids), files=files, bytes=size)
 
 
 def now_ms() -> float:

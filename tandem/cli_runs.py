@@ -1,4 +1,5 @@
-"""``tandem runs``: the ops console's run review on a terminal (list, show, retry, approve, reject)."""
+"""``tandem runs``: the ops console's run review on a terminal (list, show, retry, approve, reject),
+and the clean-up of old run evidence."""
 
 from __future__ import annotations
 
@@ -130,3 +131,29 @@ def reject(job_id: Annotated[str, typer.Argument(help="A job waiting for review.
     with _session() as session:
         detail = service.review(session, job_id, _staff(session, staff), approve=False, payload=None)
     console.print(f"{detail.id} is {detail.status}")
+
+
+@runs_app.command("cleanup")
+def cleanup(
+    older_than_days: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Age in days of the evidence to delete (default: TANDEM_ARTIFACTS_RETENTION_DAYS).",
+        ),
+    ] = None,
+) -> None:
+    """Delete old run evidence (screenshots, page sources, traces); the runs' history stays."""
+    from datetime import timedelta
+
+    from rpa.evidence import cleanup_artifacts
+    from tandem.config import get_settings
+
+    settings = get_settings()
+    days = older_than_days or settings.artifacts_retention_days
+    with _session() as session:
+        removed = cleanup_artifacts(session, settings.resolved_artifacts_dir, timedelta(days=days))
+    console.print(
+        f"removed the evidence of {removed.attempts} attempt(s) that ended {days} or more days ago: "
+        f"{removed.files} file(s), {removed.bytes / 2**20:.1f} MB"
+    )

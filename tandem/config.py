@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     )
 
     artifacts_dir: Path | None = Field(None, description="Run evidence (default data_dir/artifacts).")
+    artifacts_retention_days: int = Field(
+        30, ge=1, description="`tandem runs cleanup` deletes run evidence older than this many days."
+    )
     trace_sample_rate: float = Field(
         0.05, ge=0, le=1, description="Share of successful bot attempts whose Playwright trace is kept."
     )

@@ -1,6 +1,10 @@
-"""``tandem runs`` lists, shows, retries, approves and rejects runs, audited as an ops account."""
+"""``tandem runs`` lists, shows, retries, approves and rejects runs, audited as an ops account, and
+cleans up old run evidence."""
 
 from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -8,8 +12,9 @@ from typer.testing import CliRunner
 
 from api.staff.models import AuditEntry
 from rpa import queue
-from rpa.models import Job
+from rpa.models import Job, JobAttempt, RunStep
 from tandem.cli import app
+from tandem.clock import utcnow
 from tandem.config import get_settings
 from tandem.db import get_engine, transaction
 from tandem.errors import Forbidden
@@ -80,3 +85,68 @@ def test_only_ops_accounts_may_act(use_database: str) -> None:
     result = runner.invoke(app, ["runs", "approve", job_id, "--as", "agent@baobab.example.com"])
     assert isinstance(result.exception, Forbidden)
     assert status_of(job_id)[0] == queue.NEEDS_REVIEW
+
+
+def test_cleanup_deletes_old_evidence_and_keeps_the_history(
+    use_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TANDEM_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    get_settings.cache_clear()
+    artifacts = get_settings().resolved_artifacts_dir
+    old = attempt_with_evidence(job_in(queue.FAILED, "old"), artifacts, days_ago=31)
+    recent = attempt_with_evidence(job_in(queue.FAILED, "recent"), artifacts, days_ago=29)
+
+    cleaned = runner.invoke(app, ["runs", "cleanup"])  # the default retention: 30 days
+    assert cleaned.exit_code == 0, cleaned.output
+    assert "evidence of 1 attempt(s) that ended 30 or more days ago: 3 file(s)" in cleaned.output
+    assert not old.exists()
+    assert not old.parent.exists()  # the job's folder too, once empty
+    assert recent.is_dir()
+    with transaction(get_engine()) as session:
+        attempt = session.scalars(select(JobAttempt).where(JobAttempt.trace_path.is_(None))).one()
+        assert (attempt.outcome, attempt.error_message) == ("failed", "ERP said no")  # the history stays
+        [step] = session.scalars(select(RunStep).where(RunStep.attempt_id == attempt.id)).all()
+        assert (step.name, step.screenshot_path, step.page_source_path) == ("open the order", None, None)
+
+    assert "evidence of 0 attempt(s)" in runner.invoke(app, ["runs", "cleanup"]).output
+    assert (
+        "evidence of 1 attempt(s)" in runner.invoke(app, ["runs", "cleanup", "--older-than-days", "1"]).output
+    )
+    assert not recent.exists()
+    assert runner.invoke(app, ["runs", "cleanup", "--older-than-days", "0"]).exit_code == 2
+
+
+def attempt_with_evidence(job_id: str, artifacts: Path, days_ago: int) -> Path:
+    """A failed attempt of ``job_id`` that ended ``days_ago`` days ago, with a screenshot, a page
+    source and a trace on disk."""
+    directory = artifacts / job_id / "attempt-1"
+    directory.mkdir(parents=True)
+    for name in ("step-01.png", "step-01.html", "trace.zip"):
+        (directory / name).write_bytes(b"x" * 1000)
+    ended = utcnow() - timedelta(days=days_ago)
+    with transaction(get_engine()) as session:
+        attempt = JobAttempt(
+            job_id=job_id,
+            number=1,
+            worker="w",
+            outcome="failed",
+            error_class="business",
+            error_message="ERP said no",
+            trace_path=str(directory / "trace.zip"),
+            trace_snapshots=False,
+            started_at=ended - timedelta(seconds=5),
+            finished_at=ended,
+        )
+        session.add(attempt)
+        session.flush()
+        session.add(
+            RunStep(
+                attempt_id=attempt.id,
+                seq=1,
+                name="open the order",
+                outcome="failed",
+                screenshot_path=str(directory / "step-01.png"),
+                page_source_path=str(directory / "step-01.html"),
+            )
+        )
+    return directory
