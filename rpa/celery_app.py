@@ -49,10 +49,17 @@ class JobRelay:
     """Sends a task for every runnable job; re-sends one that stays runnable (a lost message)."""
 
     def __init__(
-        self, app: Celery, engine: Engine, *, resend_after_s: float = 30.0, poll_s: float = 0.3
+        self,
+        app: Celery,
+        engine: Engine,
+        *,
+        resend_after_s: float = 30.0,
+        poll_s: float = 0.3,
+        target_limits: dict[str, int] | None = None,
     ) -> None:
         self.app = app
         self.engine = engine
+        self.target_limits = target_limits or {}
         self.resend_after_s = resend_after_s
         self.poll_s = poll_s
         self.sent: dict[tuple[str, int], float] = {}
@@ -61,7 +68,7 @@ class JobRelay:
     def relay_once(self) -> int:
         """Dispatch what is due now; returns how many tasks were sent."""
         with transaction(self.engine) as session:
-            due = queue.due_jobs(session)
+            due = queue.due_jobs(session, target_limits=self.target_limits)
         now = time.monotonic()
         count = 0
         for job_id, attempts in due:

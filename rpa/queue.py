@@ -2,16 +2,19 @@
 
 Claims are compare-and-set updates, so two workers never hold one job; on PostgreSQL the
 candidate scan also uses ``FOR UPDATE SKIP LOCKED`` so workers do not queue behind each other.
+A target (back-office system) may have a limit on its jobs running at once across all workers;
+claims of a limited target's jobs take turns, so its last free slot is never taken twice.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -88,27 +91,37 @@ def claim(
     lease_seconds: float = 60.0,
     kinds: frozenset[str] | None = None,
     candidates: int = 8,
+    target_limits: Mapping[str, int] | None = None,
 ) -> Job | None:
-    """Take the most urgent runnable job (or one whose lease ran out) for ``worker_id``."""
+    """Take the most urgent runnable job (or one whose lease ran out) for ``worker_id``.
+
+    ``target_limits``: the most jobs of a target that may run at once; a job of a target at its
+    limit waits, and a less urgent job of another target goes first.
+    """
     now = utcnow()
+    limits = target_limits or {}
     runnable = or_(
         (Job.status == QUEUED) & (Job.not_before <= now),
         (Job.status == RUNNING) & (Job.lease_expires_at < now),
     )
     # A running job cancelled on request whose worker died is settled here, not run again.
     query = (
-        select(Job.id, Job.status, Job.attempts, Job.cancel_requested)
+        select(Job.id, Job.status, Job.attempts, Job.cancel_requested, Job.target)
         .where(runnable, or_(Job.cancel_requested.is_(False), Job.status == RUNNING))
         .order_by(Job.priority.desc(), Job.not_before, Job.created_at)
         .limit(candidates)
     )
     if kinds is not None:
         query = query.where(Job.kind.in_(kinds))
+    if full := _full_targets(session, limits, now):
+        query = query.where(Job.target.not_in(full))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    for job_id, status, attempts, cancel_requested in session.execute(query).all():
+    for job_id, status, attempts, cancel_requested, target in session.execute(query).all():
         if cancel_requested:
             _cancel_abandoned(session, job_id, attempts, now)
+            continue
+        if not _has_room(session, target, limits, now):
             continue
         taken = session.execute(
             update(Job)
@@ -145,13 +158,23 @@ def _cancel_abandoned(session: Session, job_id: str, attempts: int, now: datetim
     )
 
 
-def claim_job(session: Session, job_id: str, *, worker_id: str, lease_seconds: float = 60.0) -> Job | None:
-    """Take one named job if it is runnable now (a Celery task names its job); None otherwise."""
+def claim_job(
+    session: Session,
+    job_id: str,
+    *,
+    worker_id: str,
+    lease_seconds: float = 60.0,
+    target_limits: Mapping[str, int] | None = None,
+) -> Job | None:
+    """Take one named job if it is runnable now (a Celery task names its job); None otherwise,
+    also when its target is at its limit (the relay sends the job again later)."""
     now = utcnow()
-    row = session.execute(select(Job.status, Job.attempts).where(Job.id == job_id)).first()
+    row = session.execute(select(Job.status, Job.attempts, Job.target).where(Job.id == job_id)).first()
     if row is None:
         return None
-    status, attempts = row
+    status, attempts, target = row
+    if not _has_room(session, target, target_limits or {}, now):
+        return None
     taken = session.execute(
         update(Job)
         .where(
@@ -178,20 +201,60 @@ def claim_job(session: Session, job_id: str, *, worker_id: str, lease_seconds: f
     return session.get(Job, job_id, populate_existing=True)
 
 
-def due_jobs(session: Session, *, limit: int = 100) -> list[tuple[str, int]]:
-    """Ids and attempt counts of jobs a worker could take now (for the Celery relay)."""
+def due_jobs(
+    session: Session, *, limit: int = 100, target_limits: Mapping[str, int] | None = None
+) -> list[tuple[str, int]]:
+    """Ids and attempt counts of jobs a worker could take now (for the Celery relay); jobs of a
+    target at its limit are left out until it has room."""
     now = utcnow()
     runnable = or_(
         (Job.status == QUEUED) & (Job.not_before <= now),
         (Job.status == RUNNING) & (Job.lease_expires_at < now),
     )
-    rows = session.execute(
+    query = (
         select(Job.id, Job.attempts)
         .where(runnable, Job.cancel_requested.is_(False))
         .order_by(Job.priority.desc(), Job.not_before)
         .limit(limit)
+    )
+    if full := _full_targets(session, target_limits or {}, now):
+        query = query.where(Job.target.not_in(full))
+    return [(job_id, attempts) for job_id, attempts in session.execute(query).all()]
+
+
+def _running(target: Any, now: datetime) -> Any:
+    """Jobs of ``target`` held by a live worker (an expired lease no longer counts)."""
+    return (Job.target == target) & (Job.status == RUNNING) & (Job.lease_expires_at >= now)
+
+
+def _full_targets(session: Session, limits: Mapping[str, int], now: datetime) -> list[str]:
+    """The limited targets with no free slot right now (a hint: claims check again, in turn)."""
+    if not limits:
+        return []
+    rows = session.execute(
+        select(Job.target, func.count())
+        .where(_running(Job.target, now), Job.target.in_(list(limits)))
+        .group_by(Job.target)
     ).all()
-    return [(job_id, attempts) for job_id, attempts in rows]
+    return [target for target, running in rows if running >= limits[target]]
+
+
+def _has_room(session: Session, target: str, limits: Mapping[str, int], now: datetime) -> bool:
+    """Whether a job of ``target`` may start now; claims of a limited target take turns from
+    here to the end of the claiming transaction, so two never count the same free slot."""
+    limit = limits.get(target)
+    if limit is None:
+        return True
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"tandem.target:{target}"))))
+    else:
+        # SQLite has one writer at a time: a write statement (here one that changes nothing)
+        # takes that turn now, before the count, instead of at the claim's own update.
+        session.execute(
+            update(Job).where(false()).values(target=Job.target).execution_options(synchronize_session=False)
+        )
+    running = session.scalar(select(func.count()).select_from(Job).where(_running(target, now)))
+    return int(running or 0) < limit
 
 
 def heartbeat(session: Session, job_id: str, worker_id: str, lease_seconds: float = 60.0) -> bool:

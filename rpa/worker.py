@@ -50,6 +50,8 @@ class Worker:
     on_claimed: list[JobListener] = field(default_factory=list)
     on_settled: list[JobListener] = field(default_factory=list)
     stop_event: threading.Event = field(default_factory=threading.Event)
+    # The most jobs of a target running at once across all workers (settings.target_concurrency).
+    target_limits: dict[str, int] = field(default_factory=dict)
 
     def run_once(self) -> Job | None:
         """Claim and run the most urgent runnable job; None when nothing was runnable."""
@@ -59,6 +61,7 @@ class Worker:
                 worker_id=self.worker_id,
                 lease_seconds=self.lease_seconds,
                 kinds=frozenset(self.handlers),
+                target_limits=self.target_limits,
             )
         )
 
@@ -66,7 +69,11 @@ class Worker:
         """Claim and run one named job (a Celery task); None when it is not runnable now."""
         return self._claim_and_run(
             lambda session: queue.claim_job(
-                session, job_id, worker_id=self.worker_id, lease_seconds=self.lease_seconds
+                session,
+                job_id,
+                worker_id=self.worker_id,
+                lease_seconds=self.lease_seconds,
+                target_limits=self.target_limits,
             )
         )
 
@@ -186,6 +193,7 @@ def run_worker(
             retry=retry_policy(settings),
             on_claimed=list(on_claimed),
             on_settled=list(on_settled),
+            target_limits=dict(settings.target_concurrency),
         )
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: worker.stop_event.set())

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, PositiveInt, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_DATA_DIR = Path(__file__).parent / "demo"
@@ -114,6 +114,13 @@ class Settings(BaseSettings):
         ),
     )
     worker_concurrency: int = Field(2, ge=1, le=32, description="Jobs a worker runs at once.")
+    target_concurrency: dict[str, PositiveInt] = Field(
+        default_factory=dict,
+        description=(
+            "Most jobs running at once per back-office target across all workers, as JSON, e.g. "
+            '{"sandbox_erp": 4}; a target not named is limited only by its workers.'
+        ),
+    )
     worker_lease_seconds: float = Field(
         60.0, gt=0, description="A job held by a worker that stopped beating is claimable after this."
     )

@@ -100,6 +100,7 @@ def job_worker(settings: Settings) -> Worker:
         retry=retry_policy(settings),
         on_claimed=[events.claimed],
         on_settled=[events.settled],
+        target_limits=dict(settings.target_concurrency),
     )
 
 
@@ -159,7 +160,7 @@ def start_job_relay(settings: Settings) -> Callable[[], None]:
     from rpa.celery_app import JobRelay, make_celery
     from tandem.db import get_engine
 
-    relay = JobRelay(make_celery(settings), get_engine())
+    relay = JobRelay(make_celery(settings), get_engine(), target_limits=dict(settings.target_concurrency))
     thread = relay.start()
 
     def stop() -> None:

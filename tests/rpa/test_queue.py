@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -73,6 +73,71 @@ class TestClaim:
     def test_only_requested_kinds(self, db: Session) -> None:
         create_job(db, kind="file_document")
         assert queue.claim(db, worker_id="w", kinds=frozenset({"cancel_order"})) is None
+
+
+ERP_2 = {"sandbox_erp": 2}
+
+
+class TestTargetLimits:
+    def test_a_target_at_its_limit_waits_and_another_target_goes_first(self, db: Session) -> None:
+        erp = [create_job(db, f"erp-{n}", priority=5) for n in range(3)]
+        dms = create_job(db, "dms", kind="file_document", target="sandbox_dms")
+        claimed = [queue.claim(db, worker_id=f"w{n}", target_limits=ERP_2) for n in range(4)]
+        assert [job.id if job else None for job in claimed] == [erp[0].id, erp[1].id, dms.id, None]
+        assert queue.complete(db, erp[0].id, "w0", {}) is not None
+        third = queue.claim(db, worker_id="w4", target_limits=ERP_2)
+        assert third is not None
+        assert third.id == erp[2].id
+
+    def test_a_job_whose_lease_ran_out_frees_its_slot(self, db: Session) -> None:
+        held = create_job(db, "held")
+        create_job(db, "waiting")
+        one = {"sandbox_erp": 1}
+        assert queue.claim(db, worker_id="w1", target_limits=one) is not None
+        assert queue.claim(db, worker_id="w2", target_limits=one) is None
+        db.execute(
+            update(Job).where(Job.id == held.id).values(lease_expires_at=utcnow() - timedelta(seconds=1))
+        )
+        taken = queue.claim(db, worker_id="w2", target_limits=one)
+        assert taken is not None  # the dead worker's job, taken over
+        assert (taken.id, taken.attempts) == (held.id, 2)
+
+    def test_a_named_claim_and_the_relay_respect_the_limit(self, db: Session) -> None:
+        first, second = create_job(db, "first"), create_job(db, "second")
+        one = {"sandbox_erp": 1}
+        assert queue.claim_job(db, first.id, worker_id="w1", target_limits=one) is not None
+        assert queue.claim_job(db, second.id, worker_id="w2", target_limits=one) is None
+        assert queue.due_jobs(db, target_limits=one) == []
+        assert [job_id for job_id, _ in queue.due_jobs(db)] == [second.id]  # no limit: due
+
+    def test_racing_workers_never_take_more_than_the_limit(self, committing_engine: Engine) -> None:
+        """Six workers race for the two slots, five times over (each round's jobs then finish)."""
+        for round_ in range(5):
+            with transaction(committing_engine) as session:
+                for n in range(6):
+                    create_job(session, f"race-{round_}-{n}")
+            taken: list[str] = []
+            start = threading.Barrier(6)
+
+            def worker(n: int, start: threading.Barrier, taken: list[str]) -> None:
+                start.wait()
+                for _ in range(2):
+                    with transaction(committing_engine) as session:
+                        job = queue.claim(session, worker_id=f"w{n}", target_limits=ERP_2)
+                        if job is not None:
+                            taken.append(job.id)
+
+            threads = [threading.Thread(target=worker, args=(n, start, taken)) for n in range(6)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert len(taken) == 2, f"round {round_}: {len(taken)} jobs running at once"
+            with transaction(committing_engine) as session:
+                for job_id in taken:
+                    job = session.get(Job, job_id)
+                    assert job is not None
+                    queue.complete(session, job_id, str(job.lease_owner), {})
 
 
 class TestSettle:
