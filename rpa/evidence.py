@@ -19,8 +19,12 @@ from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from rpa import devtools
-from rpa.models import JobAttempt, RunStep
+from rpa.models import Job, JobAttempt, RunStep
+from rpa.queue import FINAL_STATES
 from tandem.clock import utcnow
+from tandem.logging import get_logger
+
+log = get_logger(__name__)
 
 PAGE_SOURCE_MAX_CHARS = 2_000_000
 # The page's HTML with what the bot typed or chose written into it (outerHTML alone shows the
@@ -185,7 +189,9 @@ def cleanup_artifacts(session: Session, artifacts_dir: Path, older_than: timedel
 
     Their screenshots, page sources and traces go from disk, and their rows stop pointing at
     them (the steps, outcomes and errors stay: they are the run's history, not its evidence).
-    Attempts already cleaned are not looked at again.
+    Jobs still waiting for a person (queued, running, needs review) keep theirs; an attempt
+    whose worker died (it never ended) counts from its start. Attempts already cleaned are not
+    looked at again.
     """
     cutoff = utcnow() - older_than
     has_files = or_(
@@ -195,22 +201,31 @@ def cleanup_artifacts(session: Session, artifacts_dir: Path, older_than: timedel
             or_(RunStep.screenshot_path.is_not(None), RunStep.page_source_path.is_not(None)),
         ),
     )
+    ended = or_(
+        JobAttempt.finished_at < cutoff,
+        JobAttempt.finished_at.is_(None) & (JobAttempt.started_at < cutoff),
+    )
     rows = session.execute(
-        select(JobAttempt.id, JobAttempt.job_id, JobAttempt.number).where(
-            JobAttempt.finished_at < cutoff, has_files
-        )
+        select(JobAttempt.id, JobAttempt.job_id, JobAttempt.number)
+        .join(Job, Job.id == JobAttempt.job_id)
+        .where(ended, Job.status.in_(FINAL_STATES), has_files)
     ).all()
-    files = size = 0
-    for _id, job_id, number in rows:
-        directory = artifacts_dir / job_id / f"attempt-{number}"
-        for path in directory.rglob("*") if directory.is_dir() else ():
-            if path.is_file():
-                files, size = files + 1, size + path.stat().st_size
+    root = artifacts_dir.resolve()
+    cleaned, files, size = [], 0, 0
+    for attempt_id, job_id, number in rows:
+        directory = (artifacts_dir / job_id / f"attempt-{number}").resolve()
+        if not directory.is_relative_to(root):
+            continue
+        found = [path for path in directory.rglob("*") if path.is_file()] if directory.is_dir() else []
         shutil.rmtree(directory, ignore_errors=True)
+        if directory.exists():  # not removed (permissions, say): its rows keep pointing at it
+            log.warning("evidence_not_removed", attempt_id=attempt_id, directory=str(directory))
+            continue
+        cleaned.append(attempt_id)
+        files, size = files + len(found), size + sum(path.stat().st_size for path in found if path.exists())
         with suppress(OSError):
             directory.parent.rmdir()  # the job's folder, once its last attempt is gone
-    ids = [row.id for row in rows]
-    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+    for chunk in (cleaned[i : i + 500] for i in range(0, len(cleaned), 500)):
         session.execute(
             update(JobAttempt)
             .where(JobAttempt.id.in_(chunk))
@@ -223,7 +238,7 @@ def cleanup_artifacts(session: Session, artifacts_dir: Path, older_than: timedel
             .values(screenshot_path=None, page_source_path=None)
             .execution_options(synchronize_session=False)
         )
-    return Cleanup(attempts=len(ids), files=files, bytes=size)
+    return Cleanup(attempts=len(cleaned), files=files, bytes=size)
 
 
 def now_ms() -> float:

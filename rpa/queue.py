@@ -114,14 +114,17 @@ def claim(
     if kinds is not None:
         query = query.where(Job.kind.in_(kinds))
     if full := _full_targets(session, limits, now):
-        query = query.where(Job.target.not_in(full))
+        # (an abandoned job cancelled on request is settled whatever its target's load)
+        query = query.where(or_(Job.target.not_in(full), Job.cancel_requested))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
+    no_room: set[str] = set()
     for job_id, status, attempts, cancel_requested, target in session.execute(query).all():
         if cancel_requested:
             _cancel_abandoned(session, job_id, attempts, now)
             continue
-        if not _has_room(session, target, limits, now):
+        if target in no_room or not _has_room(session, target, limits, now):
+            no_room.add(target)
             continue
         taken = session.execute(
             update(Job)
@@ -211,15 +214,25 @@ def due_jobs(
         (Job.status == QUEUED) & (Job.not_before <= now),
         (Job.status == RUNNING) & (Job.lease_expires_at < now),
     )
+    limits = target_limits or {}
     query = (
-        select(Job.id, Job.attempts)
+        select(Job.id, Job.attempts, Job.target)
         .where(runnable, Job.cancel_requested.is_(False))
         .order_by(Job.priority.desc(), Job.not_before)
         .limit(limit)
     )
-    if full := _full_targets(session, target_limits or {}, now):
-        query = query.where(Job.target.not_in(full))
-    return [(job_id, attempts) for job_id, attempts in session.execute(query).all()]
+    # No more of a limited target's jobs than it has free slots: a task that finds no room waits
+    # for the relay to send it again.
+    room = {target: limits[target] - running for target, running in _running_counts(session, limits, now)}
+    room.update((target, limit_) for target, limit_ in limits.items() if target not in room)
+    due = []
+    for job_id, attempts, target in session.execute(query).all():
+        if target in room:
+            if room[target] <= 0:
+                continue
+            room[target] -= 1
+        due.append((job_id, attempts))
+    return due
 
 
 def _running(target: Any, now: datetime) -> Any:
@@ -227,8 +240,8 @@ def _running(target: Any, now: datetime) -> Any:
     return (Job.target == target) & (Job.status == RUNNING) & (Job.lease_expires_at >= now)
 
 
-def _full_targets(session: Session, limits: Mapping[str, int], now: datetime) -> list[str]:
-    """The limited targets with no free slot right now (a hint: claims check again, in turn)."""
+def _running_counts(session: Session, limits: Mapping[str, int], now: datetime) -> list[tuple[str, int]]:
+    """Running jobs of each limited target that has any."""
     if not limits:
         return []
     rows = session.execute(
@@ -236,7 +249,12 @@ def _full_targets(session: Session, limits: Mapping[str, int], now: datetime) ->
         .where(_running(Job.target, now), Job.target.in_(list(limits)))
         .group_by(Job.target)
     ).all()
-    return [target for target, running in rows if running >= limits[target]]
+    return [(target, int(running)) for target, running in rows]
+
+
+def _full_targets(session: Session, limits: Mapping[str, int], now: datetime) -> list[str]:
+    """The limited targets with no free slot right now (a hint: claims check again, in turn)."""
+    return [target for target, running in _running_counts(session, limits, now) if running >= limits[target]]
 
 
 def _has_room(session: Session, target: str, limits: Mapping[str, int], now: datetime) -> bool:
@@ -246,7 +264,11 @@ def _has_room(session: Session, target: str, limits: Mapping[str, int], now: dat
     if limit is None:
         return True
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"tandem.target:{target}"))))
+        # Try, never wait: a claim waiting for one target's turn while holding another's (or
+        # job rows another claim wants) could deadlock. Busy: this job waits for the next poll.
+        turn = func.pg_try_advisory_xact_lock(func.hashtext(f"tandem.target:{target}"))
+        if not session.scalar(select(turn)):
+            return False
     else:
         # SQLite has one writer at a time: a write statement (here one that changes nothing)
         # takes that turn now, before the count, instead of at the claim's own update.

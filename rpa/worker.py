@@ -146,7 +146,12 @@ class Worker:
         """Poll until ``stop_event`` is set, finishing the job in hand first."""
         log.info("worker_started", worker=self.worker_id, kinds=sorted(self.handlers))
         while not self.stop_event.is_set():
-            if self.run_once() is None:
+            try:
+                ran = self.run_once()
+            except Exception:  # the database restarting, say: the thread keeps polling
+                log.exception("worker_poll_failed", worker=self.worker_id)
+                ran = None
+            if ran is None:
                 self.stop_event.wait(self.poll_seconds)
         log.info("worker_stopped", worker=self.worker_id)
 

@@ -139,6 +139,7 @@ def cleanup(
         int | None,
         typer.Option(
             min=1,
+            max=36_500,
             help="Age in days of the evidence to delete (default: TANDEM_ARTIFACTS_RETENTION_DAYS).",
         ),
     ] = None,

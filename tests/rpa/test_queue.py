@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from rpa import queue
@@ -110,6 +111,27 @@ class TestTargetLimits:
         assert queue.due_jobs(db, target_limits=one) == []
         assert [job_id for job_id, _ in queue.due_jobs(db)] == [second.id]  # no limit: due
 
+    def test_an_abandoned_cancelled_job_is_settled_while_its_target_is_full(self, db: Session) -> None:
+        abandoned, busy = create_job(db, "abandoned"), create_job(db, "busy")
+        assert queue.claim(db, worker_id="w1") is not None  # abandoned: its worker will die
+        assert queue.claim(db, worker_id="w2") is not None  # busy: keeps the only slot
+        queue.cancel(db, abandoned.id)
+        expired = utcnow() - timedelta(seconds=1)
+        db.execute(update(Job).where(Job.id == abandoned.id).values(lease_expires_at=expired))
+        assert queue.claim(db, worker_id="w3", target_limits={"sandbox_erp": 1}) is None
+        db.expire_all()
+        settled = db.get(Job, abandoned.id)
+        assert settled is not None
+        assert settled.status == queue.CANCELLED
+        assert db.get(Job, busy.id).status == queue.RUNNING  # type: ignore[union-attr]
+
+    def test_the_relay_sends_no_more_than_the_free_slots(self, db: Session) -> None:
+        jobs = [create_job(db, f"due-{n}") for n in range(4)]
+        assert queue.claim(db, worker_id="w1") is not None  # one of the two slots taken
+        due = queue.due_jobs(db, target_limits=ERP_2)
+        assert [job_id for job_id, _ in due] == [jobs[1].id]
+        assert len(queue.due_jobs(db)) == 3
+
     def test_racing_workers_never_take_more_than_the_limit(self, committing_engine: Engine) -> None:
         """Six workers race for the two slots, five times over (each round's jobs then finish)."""
         for round_ in range(5):
@@ -138,6 +160,24 @@ class TestTargetLimits:
                     job = session.get(Job, job_id)
                     assert job is not None
                     queue.complete(session, job_id, str(job.lease_owner), {})
+
+
+class TestWorkerLoop:
+    def test_a_failing_poll_is_logged_and_the_thread_polls_again(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        worker = Worker(handlers={}, engine=None, poll_seconds=0.01)  # type: ignore[arg-type]
+        polls = []
+
+        def run_once() -> None:
+            polls.append(1)
+            if len(polls) == 1:
+                raise OperationalError("SELECT 1", None, Exception("the database is restarting"))
+            worker.stop_event.set()
+
+        monkeypatch.setattr(worker, "run_once", run_once)
+        worker.run_forever()  # returns: the first poll's error did not end the thread
+        assert len(polls) == 2
 
 
 class TestSettle:

@@ -109,6 +109,8 @@ def test_cleanup_deletes_old_evidence_and_keeps_the_history(
         assert (step.name, step.screenshot_path, step.page_source_path) == ("open the order", None, None)
 
     assert "evidence of 0 attempt(s)" in runner.invoke(app, ["runs", "cleanup"]).output
+    too_old = runner.invoke(app, ["runs", "cleanup", "--older-than-days", "100000000"])
+    assert too_old.exit_code == 2  # refused by the option, not a traceback
     assert (
         "evidence of 1 attempt(s)" in runner.invoke(app, ["runs", "cleanup", "--older-than-days", "1"]).output
     )
@@ -116,26 +118,40 @@ def test_cleanup_deletes_old_evidence_and_keeps_the_history(
     assert runner.invoke(app, ["runs", "cleanup", "--older-than-days", "0"]).exit_code == 2
 
 
-def attempt_with_evidence(job_id: str, artifacts: Path, days_ago: int) -> Path:
-    """A failed attempt of ``job_id`` that ended ``days_ago`` days ago, with a screenshot, a page
-    source and a trace on disk."""
+def test_cleanup_keeps_the_evidence_of_jobs_still_waiting_and_counts_a_dead_workers_attempt_from_its_start(
+    use_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TANDEM_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    get_settings.cache_clear()
+    artifacts = get_settings().resolved_artifacts_dir
+    waiting = attempt_with_evidence(job_in(queue.NEEDS_REVIEW, "waiting"), artifacts, days_ago=40)
+    crashed = attempt_with_evidence(job_in(queue.FAILED, "crashed"), artifacts, days_ago=40, ended=False)
+    cleaned = runner.invoke(app, ["runs", "cleanup"])
+    assert "evidence of 1 attempt(s)" in cleaned.output, cleaned.output
+    assert waiting.is_dir()  # a person has yet to look at it
+    assert not crashed.exists()
+
+
+def attempt_with_evidence(job_id: str, artifacts: Path, days_ago: int, *, ended: bool = True) -> Path:
+    """A failed attempt of ``job_id`` that started ``days_ago`` days ago and ended (or whose worker
+    died during it), with a screenshot, a page source and a trace on disk."""
     directory = artifacts / job_id / "attempt-1"
     directory.mkdir(parents=True)
     for name in ("step-01.png", "step-01.html", "trace.zip"):
         (directory / name).write_bytes(b"x" * 1000)
-    ended = utcnow() - timedelta(days=days_ago)
+    started = utcnow() - timedelta(days=days_ago)
     with transaction(get_engine()) as session:
         attempt = JobAttempt(
             job_id=job_id,
             number=1,
             worker="w",
-            outcome="failed",
+            outcome="failed" if ended else "running",
             error_class="business",
             error_message="ERP said no",
             trace_path=str(directory / "trace.zip"),
             trace_snapshots=False,
-            started_at=ended - timedelta(seconds=5),
-            finished_at=ended,
+            started_at=started,
+            finished_at=started + timedelta(seconds=5) if ended else None,
         )
         session.add(attempt)
         session.flush()
