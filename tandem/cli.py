@@ -266,9 +266,11 @@ def _serve_api(settings: Settings, *, run_worker: bool = False) -> None:
 
 
 def _describe_settings_error(exc: ValidationError) -> str:
-    problems = [
-        f"TANDEM_{'_'.join(str(p) for p in error['loc']).upper()}: {error['msg']}" for error in exc.errors()
-    ]
+    problems = []
+    for error in exc.errors():
+        name, *inside = (str(part) for part in error["loc"])  # inside a JSON value: its key or index
+        where = f" ({'.'.join(inside)})" if inside else ""
+        problems.append(f"TANDEM_{name.upper()}{where}: {error['msg']}")
     return "invalid setting " + "; ".join(problems)
 
 

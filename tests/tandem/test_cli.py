@@ -74,3 +74,9 @@ class TestErrors:
         assert result.returncode == 1
         assert "TANDEM_PORT" in result.stderr
         assert "Traceback" not in result.stderr
+
+    def test_a_bad_entry_of_a_json_setting_names_the_setting_and_the_entry(self) -> None:
+        result = self._run("db", "current", env={"TANDEM_TARGET_CONCURRENCY": '{"sandbox_erp": 0}'})
+        assert result.returncode == 1
+        assert "TANDEM_TARGET_CONCURRENCY (sandbox_erp): Input should be greater than 0" in result.stderr
+        assert "Traceback" not in result.stderr
