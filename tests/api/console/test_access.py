@@ -46,6 +46,7 @@ REQUIRED_ROLE: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/staff/jobs/{job_id}/cancel"): "ops",
     ("POST", "/api/v1/staff/jobs/{job_id}/review"): "ops",
     ("GET", "/api/v1/staff/steps/{step_id}/screenshot"): "ops",
+    ("GET", "/api/v1/staff/steps/{step_id}/page"): "ops",
     ("GET", "/api/v1/staff/attempts/{attempt_id}/trace"): "ops",
     ("GET", "/api/v1/staff/dashboard"): "ops",
     ("GET", "/api/v1/staff/knowledge/sources"): "ops",
