@@ -87,12 +87,15 @@ def test_only_ops_accounts_may_act(use_database: str) -> None:
     assert status_of(job_id)[0] == queue.NEEDS_REVIEW
 
 
-def test_cleanup_deletes_old_evidence_and_keeps_the_history(
-    use_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def artifacts(use_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The run evidence directory of these tests (TANDEM_ARTIFACTS_DIR)."""
     monkeypatch.setenv("TANDEM_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
     get_settings.cache_clear()
-    artifacts = get_settings().resolved_artifacts_dir
+    return get_settings().resolved_artifacts_dir
+
+
+def test_cleanup_deletes_old_evidence_and_keeps_the_history(artifacts: Path) -> None:
     old = attempt_with_evidence(job_in(queue.FAILED, "old"), artifacts, days_ago=31)
     recent = attempt_with_evidence(job_in(queue.FAILED, "recent"), artifacts, days_ago=29)
 
@@ -119,11 +122,8 @@ def test_cleanup_deletes_old_evidence_and_keeps_the_history(
 
 
 def test_cleanup_keeps_the_evidence_of_jobs_still_waiting_and_counts_a_dead_workers_attempt_from_its_start(
-    use_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    artifacts: Path,
 ) -> None:
-    monkeypatch.setenv("TANDEM_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
-    get_settings.cache_clear()
-    artifacts = get_settings().resolved_artifacts_dir
     waiting = attempt_with_evidence(job_in(queue.NEEDS_REVIEW, "waiting"), artifacts, days_ago=40)
     crashed = attempt_with_evidence(job_in(queue.FAILED, "crashed"), artifacts, days_ago=40, ended=False)
     cleaned = runner.invoke(app, ["runs", "cleanup"])
