@@ -216,13 +216,13 @@ def cleanup_artifacts(session: Session, artifacts_dir: Path, older_than: timedel
         directory = (artifacts_dir / job_id / f"attempt-{number}").resolve()
         if not directory.is_relative_to(root):
             continue
-        found = [path for path in directory.rglob("*") if path.is_file()] if directory.is_dir() else []
+        found = [path.stat().st_size for path in directory.rglob("*") if path.is_file()]
         shutil.rmtree(directory, ignore_errors=True)
         if directory.exists():  # not removed (permissions, say): its rows keep pointing at it
             log.warning("evidence_not_removed", attempt_id=attempt_id, directory=str(directory))
             continue
         cleaned.append(attempt_id)
-        files, size = files + len(found), size + sum(path.stat().st_size for path in found if path.exists())
+        files, size = files + len(found), size + sum(found)
         with suppress(OSError):
             directory.parent.rmdir()  # the job's folder, once its last attempt is gone
     for chunk in (cleaned[i : i + 500] for i in range(0, len(cleaned), 500)):

@@ -223,8 +223,9 @@ def due_jobs(
     )
     # No more of a limited target's jobs than it has free slots: a task that finds no room waits
     # for the relay to send it again.
-    room = {target: limits[target] - running for target, running in _running_counts(session, limits, now)}
-    room.update((target, limit_) for target, limit_ in limits.items() if target not in room)
+    room = dict(limits)
+    for target, running in _running_counts(session, limits, now):
+        room[target] -= running
     due = []
     for job_id, attempts, target in session.execute(query).all():
         if target in room:

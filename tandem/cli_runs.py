@@ -156,5 +156,6 @@ def cleanup(
         removed = cleanup_artifacts(session, settings.resolved_artifacts_dir, timedelta(days=days))
     console.print(
         f"removed the evidence of {removed.attempts} attempt(s) that ended {days} or more days ago: "
-        f"{removed.files} file(s), {removed.bytes / 2**20:.1f} MB"
+        f"{removed.files} file(s), {removed.bytes / 2**20:.1f} MB",
+        soft_wrap=True,  # one line, for cron logs
     )

@@ -101,7 +101,7 @@ def test_cleanup_deletes_old_evidence_and_keeps_the_history(artifacts: Path) -> 
 
     cleaned = runner.invoke(app, ["runs", "cleanup"])  # the default retention: 30 days
     assert cleaned.exit_code == 0, cleaned.output
-    assert "evidence of 1 attempt(s) that ended 30 or more days ago: 3 file(s)" in cleaned.output
+    assert "evidence of 1 attempt(s) that ended 30 or more days ago: 3 file(s), 1.2 MB" in cleaned.output
     assert not old.exists()
     assert not old.parent.exists()  # the job's folder too, once empty
     assert recent.is_dir()
@@ -138,7 +138,7 @@ def attempt_with_evidence(job_id: str, artifacts: Path, days_ago: int, *, ended:
     directory = artifacts / job_id / "attempt-1"
     directory.mkdir(parents=True)
     for name in ("step-01.png", "step-01.html", "trace.zip"):
-        (directory / name).write_bytes(b"x" * 1000)
+        (directory / name).write_bytes(b"x" * 400 * 2**10)
     started = utcnow() - timedelta(days=days_ago)
     with transaction(get_engine()) as session:
         attempt = JobAttempt(
