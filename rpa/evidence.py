@@ -182,6 +182,12 @@ class Cleanup:
     attempts: int
     files: int
     bytes: int
+    orphans: int = 0  # folders of jobs the database no longer has
+
+
+# A job's evidence folder is named after its id (uuid4 hex); anything else under the artifacts
+# directory (fetched invoices, say) is not run evidence and is never swept.
+_JOB_FOLDER = re.compile(r"[0-9a-f]{32}")
 
 
 def cleanup_artifacts(session: Session, artifacts_dir: Path, older_than: timedelta) -> Cleanup:
@@ -191,7 +197,8 @@ def cleanup_artifacts(session: Session, artifacts_dir: Path, older_than: timedel
     them (the steps, outcomes and errors stay: they are the run's history, not its evidence).
     Jobs still waiting for a person (queued, running, needs review) keep theirs; an attempt
     whose worker died (it never ended) counts from its start. Attempts already cleaned are not
-    looked at again.
+    looked at again. Folders of jobs the database no longer has go too, once nothing in them
+    has changed for ``older_than``.
     """
     cutoff = utcnow() - older_than
     has_files = or_(
@@ -238,7 +245,37 @@ def cleanup_artifacts(session: Session, artifacts_dir: Path, older_than: timedel
             .values(screenshot_path=None, page_source_path=None)
             .execution_options(synchronize_session=False)
         )
-    return Cleanup(attempts=len(cleaned), files=files, bytes=size)
+    orphans, orphan_files, orphan_size = _sweep_orphans(session, root, cutoff)
+    return Cleanup(len(cleaned), files + orphan_files, size + orphan_size, orphans=orphans)
+
+
+def _sweep_orphans(session: Session, root: Path, cutoff: datetime) -> tuple[int, int, int]:
+    """Remove job folders whose job is gone from the database (rows deleted by hand, a database
+    started afresh) once nothing in them has changed since ``cutoff``: no row points at them, so
+    the clean-up by rows never reaches them. Returns folders, files and bytes removed."""
+    if not root.is_dir():
+        return 0, 0, 0
+    candidates = {entry.name: entry for entry in root.iterdir() if _JOB_FOLDER.fullmatch(entry.name)}
+    names = list(candidates)
+    for chunk in (names[i : i + 500] for i in range(0, len(names), 500)):
+        for known in session.scalars(select(Job.id).where(Job.id.in_(chunk))):
+            del candidates[known]
+    removed, files, size = 0, 0, 0
+    limit = cutoff.timestamp()
+    for folder in candidates.values():
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        found = [path.stat() for path in folder.rglob("*") if path.is_file() and not path.is_symlink()]
+        if max((stat.st_mtime for stat in found), default=folder.stat().st_mtime) >= limit:
+            continue  # something in it is recent: not ours to judge yet
+        shutil.rmtree(folder, ignore_errors=True)
+        if folder.exists():
+            log.warning("evidence_not_removed", directory=str(folder))
+            continue
+        removed, files, size = removed + 1, files + len(found), size + sum(stat.st_size for stat in found)
+    if removed:
+        log.info("orphaned_evidence_removed", folders=removed, files=files, bytes=size)
+    return removed, files, size
 
 
 def now_ms() -> float:

@@ -154,8 +154,11 @@ def cleanup(
     days = older_than_days or settings.artifacts_retention_days
     with _session() as session:
         removed = cleanup_artifacts(session, settings.resolved_artifacts_dir, timedelta(days=days))
+    orphans = ""
+    if removed.orphans:
+        orphans = f", and {removed.orphans} folder(s) of jobs no longer in the database"
     console.print(
-        f"removed the evidence of {removed.attempts} attempt(s) that ended {days} or more days ago: "
+        f"removed the evidence of {removed.attempts} attempt(s) that ended {days} or more days ago{orphans}: "
         f"{removed.files} file(s), {removed.bytes / 2**20:.1f} MB",
         soft_wrap=True,  # one line, for cron logs
     )

@@ -3,6 +3,8 @@ cleans up old run evidence."""
 
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -130,6 +132,38 @@ def test_cleanup_keeps_the_evidence_of_jobs_still_waiting_and_counts_a_dead_work
     assert "evidence of 1 attempt(s)" in cleaned.output, cleaned.output
     assert waiting.is_dir()  # a person has yet to look at it
     assert not crashed.exists()
+
+
+def test_cleanup_sweeps_old_folders_of_jobs_the_database_no_longer_has(artifacts: Path) -> None:
+    kept_job = job_in(queue.FAILED, "kept")
+    with_row = attempt_with_evidence(kept_job, artifacts, days_ago=1)
+    orphan_old = folder_aged(artifacts / uuid.uuid4().hex / "attempt-1", days_ago=31)
+    orphan_recent = folder_aged(artifacts / uuid.uuid4().hex / "attempt-2", days_ago=2)
+    old_job_row = folder_aged(artifacts / kept_job / "attempt-9", days_ago=40)  # its job is known
+    invoices = folder_aged(artifacts / "invoices", days_ago=400)  # not run evidence
+
+    cleaned = runner.invoke(app, ["runs", "cleanup"])
+    assert cleaned.exit_code == 0, cleaned.output
+    assert (
+        "evidence of 0 attempt(s) that ended 30 or more days ago, and 1 folder(s) of jobs no longer "
+        "in the database: 2 file(s), 0.8 MB"
+    ) in cleaned.output
+    assert not orphan_old.parent.exists()
+    for kept in (orphan_recent, with_row, old_job_row, invoices):
+        assert kept.is_dir(), kept
+    assert "evidence of 0 attempt(s) that ended 30 or more days ago: 0 file(s)" in (
+        runner.invoke(app, ["runs", "cleanup"]).output
+    )
+
+
+def folder_aged(directory: Path, days_ago: int) -> Path:
+    """``directory`` with two 400 KB files last changed ``days_ago`` days ago."""
+    directory.mkdir(parents=True)
+    stamp = (utcnow() - timedelta(days=days_ago)).timestamp()
+    for name in ("step-01.png", "trace.zip"):
+        (directory / name).write_bytes(b"x" * 400 * 2**10)
+        os.utime(directory / name, (stamp, stamp))
+    return directory
 
 
 def attempt_with_evidence(job_id: str, artifacts: Path, days_ago: int, *, ended: bool = True) -> Path:
