@@ -161,8 +161,13 @@ def test_ops_opens_a_failed_run_and_approves_an_edited_payload(
     expect(shot).to_be_visible()
     assert shot.evaluate("img => img.naturalWidth") > 0
     expect(page.locator("[data-trace-kind]")).to_contain_text("actions and call logs")
+    source_text = page.locator("[data-page-source-text]")
+    expect(source_text).to_be_hidden()  # fetched only when opened
+    page.get_by_text("Page HTML when it failed").click()
+    expect(source_text).to_have_text("<!doctype html>\n<html><body>SO-10012</body></html>")
+    assert page.locator("[data-page-source-view] body").count() == 0  # shown as text, never rendered
     with page.expect_download() as page_source:
-        page.get_by_role("link", name="Page HTML when it failed").click()
+        page.locator("[data-page-source]").click()
     assert page_source.value.suggested_filename.endswith(".txt")
     assert "SO-10012" in Path(page_source.value.path()).read_text(encoding="utf-8")
     save_screenshot(page, "console-05-ops-run")

@@ -191,6 +191,29 @@
     });
   }
 
+  // A failed step's page HTML, fetched when its section is first opened and shown as text
+  // (never rendered: it is the target system's page, scripts and all).
+  const PAGE_SOURCE_SHOWN = 200000;
+  document.addEventListener("toggle", async (event) => {
+    const details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open) return;
+    const url = details.dataset.pageSourceView;
+    const text = details.querySelector("[data-page-source-text]");
+    if (!url || !text || details.dataset.loaded) return;
+    details.dataset.loaded = "true";
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const source = await response.text();
+      text.textContent = source.length > PAGE_SOURCE_SHOWN
+        ? `${source.slice(0, PAGE_SOURCE_SHOWN)}\n\n… the first ${PAGE_SOURCE_SHOWN.toLocaleString()} of ${source.length.toLocaleString()} characters; download it for the rest.`
+        : source;
+    } catch (error) {
+      delete details.dataset.loaded;
+      text.textContent = `Could not load the page HTML: ${error.message}`;
+    }
+  }, true);
+
   function start() {
     const queue = document.querySelector("[data-queue]");
     if (queue) setInterval(() => refreshQueue(queue), POLL_MS);
