@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import re
 import shutil
@@ -22,6 +23,7 @@ from rpa import devtools
 from rpa.models import Job, JobAttempt, RunStep
 from rpa.queue import FINAL_STATES
 from tandem.clock import utcnow
+from tandem.errors import ConfigurationError
 from tandem.logging import get_logger
 
 log = get_logger(__name__)
@@ -182,7 +184,6 @@ class Cleanup:
     attempts: int
     files: int
     bytes: int
-    orphans: int = 0  # folders of jobs the database no longer has
 
 
 # A job's evidence folder is named after its id (uuid4 hex); anything else under the artifacts
@@ -197,8 +198,7 @@ def cleanup_artifacts(session: Session, artifacts_dir: Path, older_than: timedel
     them (the steps, outcomes and errors stay: they are the run's history, not its evidence).
     Jobs still waiting for a person (queued, running, needs review) keep theirs; an attempt
     whose worker died (it never ended) counts from its start. Attempts already cleaned are not
-    looked at again. Folders of jobs the database no longer has go too, once nothing in them
-    has changed for ``older_than``.
+    looked at again.
     """
     cutoff = utcnow() - older_than
     has_files = or_(
@@ -245,37 +245,73 @@ def cleanup_artifacts(session: Session, artifacts_dir: Path, older_than: timedel
             .values(screenshot_path=None, page_source_path=None)
             .execution_options(synchronize_session=False)
         )
-    orphans, orphan_files, orphan_size = _sweep_orphans(session, root, cutoff)
-    return Cleanup(len(cleaned), files + orphan_files, size + orphan_size, orphans=orphans)
+    return Cleanup(attempts=len(cleaned), files=files, bytes=size)
 
 
-def _sweep_orphans(session: Session, root: Path, cutoff: datetime) -> tuple[int, int, int]:
-    """Remove job folders whose job is gone from the database (rows deleted by hand, a database
-    started afresh) once nothing in them has changed since ``cutoff``: no row points at them, so
-    the clean-up by rows never reaches them. Returns folders, files and bytes removed."""
+def orphaned_job_folders(session: Session, artifacts_dir: Path) -> list[Path]:
+    """The evidence folders of jobs the database no longer has (rows deleted by hand, a database
+    started afresh): no row points at them, so :func:`cleanup_artifacts` never reaches them.
+
+    Only folders named like a job id are looked at. It refuses to answer for a database with no
+    jobs at all, which is more likely the wrong database than one whose every job was deleted.
+    """
+    if session.scalar(select(Job.id).limit(1)) is None:
+        raise ConfigurationError(
+            "the database has no jobs at all: is TANDEM_DATABASE_URL the database these artifacts "
+            "belong to? No folder was deleted."
+        )
+    root = artifacts_dir.resolve()
     if not root.is_dir():
-        return 0, 0, 0
+        return []
     candidates = {entry.name: entry for entry in root.iterdir() if _JOB_FOLDER.fullmatch(entry.name)}
     names = list(candidates)
     for chunk in (names[i : i + 500] for i in range(0, len(names), 500)):
         for known in session.scalars(select(Job.id).where(Job.id.in_(chunk))):
             del candidates[known]
+    return sorted(candidates.values())
+
+
+def remove_untouched(folders: list[Path], older_than: timedelta) -> Cleanup:
+    """Delete those of ``folders`` in which nothing changed for ``older_than`` (``attempts``
+    counts folders). Run it outside any database transaction: it may walk many files."""
+    limit = (utcnow() - older_than).timestamp()
     removed, files, size = 0, 0, 0
-    limit = cutoff.timestamp()
-    for folder in candidates.values():
-        if not folder.is_dir() or folder.is_symlink():
+    for folder in folders:
+        found = _untouched_since(folder, limit)
+        if found is None:
             continue
-        found = [path.stat() for path in folder.rglob("*") if path.is_file() and not path.is_symlink()]
-        if max((stat.st_mtime for stat in found), default=folder.stat().st_mtime) >= limit:
-            continue  # something in it is recent: not ours to judge yet
         shutil.rmtree(folder, ignore_errors=True)
         if folder.exists():
             log.warning("evidence_not_removed", directory=str(folder))
             continue
-        removed, files, size = removed + 1, files + len(found), size + sum(stat.st_size for stat in found)
+        removed, files, size = removed + 1, files + len(found), size + sum(found)
     if removed:
         log.info("orphaned_evidence_removed", folders=removed, files=files, bytes=size)
-    return removed, files, size
+    return Cleanup(attempts=removed, files=files, bytes=size)
+
+
+def _untouched_since(folder: Path, limit: float) -> list[int] | None:
+    """The sizes of the files under ``folder`` if it is a real folder, readable throughout, and
+    neither it nor anything in it changed after ``limit`` (a timestamp); None otherwise."""
+    if folder.is_symlink() or not folder.is_dir():
+        return None
+    errors: list[OSError] = []
+    sizes: list[int] = []
+    try:
+        newest = folder.stat().st_mtime
+        for directory, subfolders, names in os.walk(folder, onerror=errors.append):
+            for name in subfolders:
+                newest = max(newest, os.lstat(os.path.join(directory, name)).st_mtime)
+            for name in names:
+                stat = os.lstat(os.path.join(directory, name))
+                newest = max(newest, stat.st_mtime)
+                sizes.append(stat.st_size)
+    except OSError as exc:  # gone or changed while walked: leave it for the next run
+        errors.append(exc)
+    if errors:
+        log.warning("evidence_folder_skipped", directory=str(folder), error=str(errors[0]))
+        return None
+    return sizes if newest < limit else None
 
 
 def now_ms() -> float:

@@ -143,22 +143,41 @@ def cleanup(
             help="Age in days of the evidence to delete (default: TANDEM_ARTIFACTS_RETENTION_DAYS).",
         ),
     ] = None,
+    orphans: Annotated[
+        bool,
+        typer.Option(
+            "--orphans",
+            help=(
+                "Also delete the folders of jobs this database no longer has (rows deleted by hand, a "
+                "database started afresh) in which nothing changed for as long."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Delete old run evidence (screenshots, page sources, traces); the runs' history stays."""
     from datetime import timedelta
 
-    from rpa.evidence import cleanup_artifacts
+    from rpa.evidence import cleanup_artifacts, orphaned_job_folders, remove_untouched
     from tandem.config import get_settings
 
     settings = get_settings()
     days = older_than_days or settings.artifacts_retention_days
+    artifacts = settings.resolved_artifacts_dir
     with _session() as session:
-        removed = cleanup_artifacts(session, settings.resolved_artifacts_dir, timedelta(days=days))
-    orphans = ""
-    if removed.orphans:
-        orphans = f", and {removed.orphans} folder(s) of jobs no longer in the database"
+        removed = cleanup_artifacts(session, artifacts, timedelta(days=days))
     console.print(
-        f"removed the evidence of {removed.attempts} attempt(s) that ended {days} or more days ago{orphans}: "
+        f"removed the evidence of {removed.attempts} attempt(s) that ended {days} or more days ago: "
         f"{removed.files} file(s), {removed.bytes / 2**20:.1f} MB",
         soft_wrap=True,  # one line, for cron logs
+    )
+    if not orphans:
+        return
+    with _session() as session:
+        folders = orphaned_job_folders(session, artifacts)
+    swept = remove_untouched(folders, timedelta(days=days))  # outside any transaction: may walk long
+    console.print(
+        f"removed {swept.attempts} of {len(folders)} folder(s) of jobs no longer in the database "
+        f"(one changed in the last {days} days or not readable throughout is kept): "
+        f"{swept.files} file(s), {swept.bytes / 2**20:.1f} MB",
+        soft_wrap=True,
     )

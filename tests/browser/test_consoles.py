@@ -153,6 +153,8 @@ def test_ops_opens_a_failed_run_and_approves_an_edited_payload(
     engine.dispose()
 
     sign_in(page, base, OPS, "/console/ops")
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.get_by_label("Search").fill("SO-10012")
     page.get_by_role("button", name="Filter").click()
     page.locator(f'tr[data-run="{job_id}"] a').click()
@@ -162,10 +164,10 @@ def test_ops_opens_a_failed_run_and_approves_an_edited_payload(
     assert shot.evaluate("img => img.naturalWidth") > 0
     expect(page.locator("[data-trace-kind]")).to_contain_text("actions and call logs")
     source_text = page.locator("[data-page-source-text]")
-    expect(source_text).to_be_hidden()  # fetched only when opened
+    assert not [url for url in requested if url.endswith("/page")]  # fetched only when opened
     page.get_by_text("Page HTML when it failed").click()
-    expect(source_text).to_have_text("<!doctype html>\n<html><body>SO-10012</body></html>")
-    assert page.locator("[data-page-source-view] body").count() == 0  # shown as text, never rendered
+    expect(source_text).to_have_text(PAGE_SOURCE)
+    assert page.locator("[data-page-source-view] b").count() == 0  # shown as text, never rendered
     with page.expect_download() as page_source:
         page.locator("[data-page-source]").click()
     assert page_source.value.suggested_filename.endswith(".txt")
@@ -191,6 +193,9 @@ def test_ops_opens_a_failed_run_and_approves_an_edited_payload(
     expect(page.locator('[data-kpi="queue_depth"]')).to_have_text("1")
     page.wait_for_function("() => document.querySelectorAll('canvas').length === 4 && window.Chart")
     save_screenshot(page, "console-07-ops-dashboard")
+
+
+PAGE_SOURCE = "<!doctype html>\n<html><body><b>SO-10012</b> not recognised</body></html>"
 
 
 def _failed_run(session: object, artifacts: Path, png: bytes) -> str:
@@ -221,8 +226,7 @@ def _failed_run(session: object, artifacts: Path, png: bytes) -> str:
     directory = artifacts / job.id / "attempt-1"
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "step-02.png").write_bytes(png)
-    page_source = "<!doctype html>\n<html><body>SO-10012</body></html>"
-    (directory / "step-02.html").write_text(page_source, encoding="utf-8")
+    (directory / "step-02.html").write_text(PAGE_SOURCE, encoding="utf-8")
     (directory / "trace.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
     attempt = JobAttempt(
         job_id=job.id,

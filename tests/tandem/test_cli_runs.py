@@ -19,7 +19,7 @@ from tandem.cli import app
 from tandem.clock import utcnow
 from tandem.config import get_settings
 from tandem.db import get_engine, transaction
-from tandem.errors import Forbidden
+from tandem.errors import ConfigurationError, Forbidden
 from tandem.seed import seed_front_office
 
 pytestmark = pytest.mark.db
@@ -134,35 +134,47 @@ def test_cleanup_keeps_the_evidence_of_jobs_still_waiting_and_counts_a_dead_work
     assert not crashed.exists()
 
 
-def test_cleanup_sweeps_old_folders_of_jobs_the_database_no_longer_has(artifacts: Path) -> None:
+def test_cleanup_orphans_sweeps_old_folders_of_jobs_the_database_no_longer_has(artifacts: Path) -> None:
     kept_job = job_in(queue.FAILED, "kept")
     with_row = attempt_with_evidence(kept_job, artifacts, days_ago=1)
     orphan_old = folder_aged(artifacts / uuid.uuid4().hex / "attempt-1", days_ago=31)
     orphan_recent = folder_aged(artifacts / uuid.uuid4().hex / "attempt-2", days_ago=2)
+    orphan_new_attempt = folder_aged(artifacts / uuid.uuid4().hex / "attempt-1", days_ago=40)
+    (orphan_new_attempt.parent / "attempt-2").mkdir()  # an empty folder made just now counts as a change
     old_job_row = folder_aged(artifacts / kept_job / "attempt-9", days_ago=40)  # its job is known
     invoices = folder_aged(artifacts / "invoices", days_ago=400)  # not run evidence
 
-    cleaned = runner.invoke(app, ["runs", "cleanup"])
+    plain = runner.invoke(app, ["runs", "cleanup"])
+    assert "folder(s) of jobs" not in plain.output  # only when asked for
+    assert orphan_old.is_dir()
+
+    cleaned = runner.invoke(app, ["runs", "cleanup", "--orphans"])
     assert cleaned.exit_code == 0, cleaned.output
-    assert (
-        "evidence of 0 attempt(s) that ended 30 or more days ago, and 1 folder(s) of jobs no longer "
-        "in the database: 2 file(s), 0.8 MB"
-    ) in cleaned.output
+    assert "evidence of 0 attempt(s) that ended 30 or more days ago: 0 file(s)" in cleaned.output
+    assert "removed 1 of 3 folder(s) of jobs no longer in the database" in cleaned.output
+    assert "2 file(s), 0.8 MB" in cleaned.output
     assert not orphan_old.parent.exists()
-    for kept in (orphan_recent, with_row, old_job_row, invoices):
+    for kept in (orphan_recent, orphan_new_attempt, with_row, old_job_row, invoices):
         assert kept.is_dir(), kept
-    assert "evidence of 0 attempt(s) that ended 30 or more days ago: 0 file(s)" in (
-        runner.invoke(app, ["runs", "cleanup"]).output
-    )
+
+
+def test_cleanup_orphans_refuses_a_database_without_jobs(artifacts: Path) -> None:
+    orphan = folder_aged(artifacts / uuid.uuid4().hex / "attempt-1", days_ago=90)
+    refused = runner.invoke(app, ["runs", "cleanup", "--orphans"])
+    assert isinstance(refused.exception, ConfigurationError)
+    assert "the database has no jobs at all" in refused.exception.message
+    assert orphan.is_dir()
 
 
 def folder_aged(directory: Path, days_ago: int) -> Path:
-    """``directory`` with two 400 KB files last changed ``days_ago`` days ago."""
+    """``directory`` (and its parent) with two 400 KB files, all last changed ``days_ago`` days ago."""
     directory.mkdir(parents=True)
     stamp = (utcnow() - timedelta(days=days_ago)).timestamp()
     for name in ("step-01.png", "trace.zip"):
         (directory / name).write_bytes(b"x" * 400 * 2**10)
         os.utime(directory / name, (stamp, stamp))
+    os.utime(directory, (stamp, stamp))
+    os.utime(directory.parent, (stamp, stamp))
     return directory
 
 
