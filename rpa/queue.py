@@ -35,7 +35,7 @@ FINAL_STATES = frozenset({SUCCEEDED, FAILED, CANCELLED})
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff with full jitter, capped."""
+    """Exponential backoff, capped, with jitter: a delay between half and all of the doubled one."""
 
     base_seconds: float = 2.0
     cap_seconds: float = 300.0
