@@ -38,7 +38,7 @@ import httpx
 import psutil
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from rpa import queue
@@ -284,7 +284,7 @@ def bench_lookups(pool: BrowserPool, count: int) -> list[float]:
 def bench_creates(worker: Worker, engine: Engine, count: int) -> list[float]:
     enqueue_orders(engine, count)
     times = [timed(worker.run_once) for _ in range(count)]
-    _check_all_succeeded(engine)
+    check_all_succeeded(engine)
     return times
 
 
@@ -330,6 +330,23 @@ def round_order(number: int) -> tuple[str, str]:
     return ("naive", "warm") if number % 2 == 0 else ("warm", "naive")
 
 
+def drain(worker: Worker, threads: int, on_job: Callable[[], None] | None = None) -> float:
+    """Run the queued jobs on ``threads`` threads until none is left; the seconds it took."""
+
+    def run() -> None:
+        while worker.run_once() is not None:
+            if on_job is not None:
+                on_job()
+
+    started = time.perf_counter()
+    runners = [threading.Thread(target=run) for _ in range(threads)]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join()
+    return time.perf_counter() - started
+
+
 def bench_throughput(
     worker: Worker,
     engine: Engine,
@@ -347,10 +364,9 @@ def bench_throughput(
     done = [0]
     lock = threading.Lock()
 
-    def drain() -> None:
-        while worker.run_once() is not None:
-            with lock:
-                done[0] += 1
+    def count() -> None:
+        with lock:
+            done[0] += 1
 
     memory.take(pool, before)
     stop = threading.Event()
@@ -363,20 +379,27 @@ def bench_throughput(
     sampler.start()
     cpu.start(pool, SANDBOX_PIDS)
     by_type.start(pool)
-    started = time.perf_counter()
-    runners = [threading.Thread(target=drain) for _ in range(threads)]
-    for runner in runners:
-        runner.start()
-    for runner in runners:
-        runner.join()
-    elapsed = time.perf_counter() - started
+    elapsed = drain(worker, threads, on_job=count)
     cpu.stop(pool, SANDBOX_PIDS)
     by_type.stop(pool)
     stop.set()
     sampler.join()
     memory.take(pool, before + done[0])
-    _check_all_succeeded(engine)
+    check_all_succeeded(engine)
     warm.add(done[0], elapsed)
+
+
+def naive_jobs(settings: Settings, engine: Engine, count: int, runner_options: dict[str, Any]) -> float:
+    """Run ``count`` queued jobs one after another, each with a fresh driver, Chromium and sign-in
+    (what a one-script-per-job bot does); the seconds it took."""
+    started = time.perf_counter()
+    for _ in range(count):
+        with BrowserPool(
+            sandbox_targets(settings), executable_path=settings.resolved_chromium_path, contexts_per_target=1
+        ) as pool:
+            runner = BotRunner(pool, settings, engine, **runner_options)
+            Worker(handlers=runner.handlers(), engine=engine).run_once()
+    return time.perf_counter() - started
 
 
 def bench_naive(
@@ -389,15 +412,8 @@ def bench_naive(
     for every job.
     """
     enqueue_orders(engine, count)
-    started = time.perf_counter()
-    for _ in range(count):
-        with BrowserPool(
-            sandbox_targets(settings), executable_path=settings.resolved_chromium_path, contexts_per_target=1
-        ) as pool:
-            runner = BotRunner(pool, settings, engine, **runner_options)
-            Worker(handlers=runner.handlers(), engine=engine).run_once()
-    elapsed = time.perf_counter() - started
-    _check_all_succeeded(engine)
+    elapsed = naive_jobs(settings, engine, count, runner_options)
+    check_all_succeeded(engine)
     naive.add(count, elapsed)
 
 
@@ -417,11 +433,15 @@ def bench_naive_bare(settings: Settings, count: int, bare: Stretches) -> None:
     bare.add(count, time.perf_counter() - started)
 
 
-def _check_all_succeeded(engine: Engine) -> None:
+def check_all_succeeded(engine: Engine) -> None:
+    """Raise unless every job of the run succeeded (a figure over failed jobs means nothing)."""
     with transaction(engine) as session:
-        failed = session.scalar(select(func.count()).select_from(Job).where(Job.status != queue.SUCCEEDED))
-    if failed:
-        raise RuntimeError(f"{failed} benchmark job(s) did not succeed")
+        failed = session.scalars(select(Job).where(Job.status != queue.SUCCEEDED)).all()
+        if failed:
+            first = failed[0]
+            raise RuntimeError(
+                f"{len(failed)} benchmark job(s) did not succeed, e.g. {first.kind}: {first.error_message}"
+            )
 
 
 def main() -> None:

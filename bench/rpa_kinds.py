@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import threading
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -25,13 +23,15 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bench.rpa import (
     SANDBOX_PIDS,
     CpuSplit,
     Stretches,
+    check_all_succeeded,
+    drain,
+    naive_jobs,
     place_order_payload,
     round_order,
     sandbox_server,
@@ -40,7 +40,6 @@ from bench.rpa import (
 from rpa import queue
 from rpa.bots import sandbox_targets
 from rpa.browser_pool import BrowserPool
-from rpa.models import Job
 from rpa.runner import BotRunner
 from rpa.sandbox import service
 from rpa.sandbox.database import make_engine, make_session_factory
@@ -119,31 +118,10 @@ def enqueue(engine: Engine, kind: str, payloads: list[dict[str, Any]]) -> None:
             )
 
 
-def check_all_succeeded(engine: Engine) -> None:
-    with transaction(engine) as session:
-        failed = session.scalars(select(Job).where(Job.status != queue.SUCCEEDED)).all()
-        if failed:
-            first = failed[0]
-            raise RuntimeError(
-                f"{len(failed)} job(s) did not succeed, e.g. {first.kind}: {first.error_message}"
-            )
-
-
 def warm_stretch(worker: Worker, engine: Engine, pool: BrowserPool, threads: int, cpu: CpuSplit) -> float:
     """Drain the queue with ``threads`` threads on the warm pool; the seconds it took."""
-
-    def drain() -> None:
-        while worker.run_once() is not None:
-            pass
-
     cpu.start(pool, SANDBOX_PIDS)
-    started = time.perf_counter()
-    runners = [threading.Thread(target=drain) for _ in range(threads)]
-    for runner in runners:
-        runner.start()
-    for runner in runners:
-        runner.join()
-    elapsed = time.perf_counter() - started
+    elapsed = drain(worker, threads)
     cpu.stop(pool, SANDBOX_PIDS)
     check_all_succeeded(engine)
     return elapsed
@@ -151,14 +129,7 @@ def warm_stretch(worker: Worker, engine: Engine, pool: BrowserPool, threads: int
 
 def naive_stretch(settings: Settings, engine: Engine, count: int) -> float:
     """Run ``count`` queued jobs with a fresh driver, Chromium and sign-in each; the seconds it took."""
-    started = time.perf_counter()
-    for _ in range(count):
-        with BrowserPool(
-            sandbox_targets(settings), executable_path=settings.resolved_chromium_path, contexts_per_target=1
-        ) as pool:
-            runner = BotRunner(pool, settings, engine, trace_sample_rate=0.05)
-            Worker(handlers=runner.handlers(), engine=engine).run_once()
-    elapsed = time.perf_counter() - started
+    elapsed = naive_jobs(settings, engine, count, {"trace_sample_rate": 0.05})
     check_all_succeeded(engine)
     return elapsed
 
