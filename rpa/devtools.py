@@ -2,8 +2,10 @@
 
 A call through the session is one protocol round trip with nothing around it. Playwright's own
 ``page.evaluate`` or ``page.screenshot`` also go through its driver and, while a trace records,
-take a DOM snapshot before and after each call; actions (navigations, clicks, fills) still go
-through Playwright, so the trace replays every change the bot made.
+take a DOM snapshot before and after each call. Actions (navigations, clicks, typing) still go
+through Playwright, so the trace lists every change the bot made; :mod:`rpa.bots.actions` finds
+their elements through here (and chooses a list's option here, as Playwright's own selectOption
+does in the page).
 """
 
 from __future__ import annotations
@@ -53,18 +55,20 @@ async def capture_png(page: Page) -> bytes:
     return base64.b64decode(result["data"])
 
 
-async def call(page: Page, function: str, arg: Any = None) -> Any:
+async def call(page: Page, function: str, arg: Any = None, *, await_promise: bool = False) -> Any:
     """The JSON value of the JavaScript ``function`` called with ``arg`` in the page's document.
 
-    Nothing here waits for anything or appears in a trace, so it serves the bots' reads (and
-    the emptying of a page between jobs, before a trace starts), never their actions. A script
-    error raises Playwright's ``Error``, as ``page.evaluate`` would.
+    Nothing here appears in a trace, so it serves the bots' reads, the search for an action's
+    element and the emptying of a page between jobs (before a trace starts), never an action
+    itself. With ``await_promise`` a promise returned is awaited (give it a timeout of its own:
+    the call has none). A script error raises Playwright's ``Error``, as ``page.evaluate`` would.
     """
     session = await session_for(page)
     if session is None:
         return await page.evaluate(function, arg)
     expression = f"({function})({json.dumps(arg)})"
-    result = await _send(page, session, "Runtime.evaluate", {"expression": expression, "returnByValue": True})
+    params = {"expression": expression, "returnByValue": True, "awaitPromise": await_promise}
+    result = await _send(page, session, "Runtime.evaluate", params)
     if "exceptionDetails" in result:
         details = result["exceptionDetails"]
         raise PlaywrightError(str(details.get("exception", {}).get("description") or details.get("text")))

@@ -17,10 +17,11 @@ from typing import Any, ClassVar, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Locator, Page, Response
+from playwright.async_api import Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from rpa import devtools
+from rpa.bots import actions
 from rpa.browser_pool import BrowserPool, Lease
 from rpa.errors import BusinessError, JobCancelled, SignInRejected, TransientError
 from rpa.evidence import RunRecorder, TracePlan
@@ -261,10 +262,18 @@ class Bot:
             await self._acknowledge_notice()
             return response
 
-    async def submit(self, button: Locator) -> Response | None:
-        """Click a button that sends a form and wait for the page it leads to."""
+    async def fill(self, label: str, value: str, *, exact: bool = False) -> None:
+        """Type ``value`` over the field labelled ``label`` (see :mod:`rpa.bots.actions`)."""
+        await actions.fill(self.page, label, value, exact=exact)
+
+    async def select(self, label: str, value: str, *, exact: bool = False) -> None:
+        """Choose the option with value ``value`` in the list labelled ``label``."""
+        await actions.select(self.page, label, value, exact=exact)
+
+    async def submit(self, button: str) -> Response | None:
+        """Click the button named ``button`` that sends a form, and wait for the page it leads to."""
         async with self.page.expect_navigation() as navigation:
-            await button.click()
+            await actions.click_button(self.page, button)
         response = await navigation.value
         if self.target.is_sign_in_page(self.page.url):
             raise SessionExpired(f"{self.target.name}: session expired while submitting")

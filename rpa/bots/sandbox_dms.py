@@ -43,12 +43,12 @@ class SandboxDmsBot(Bot):
             except RecordNotFound as exc:
                 raise BusinessError(f"The DMS has no folder for customer {job.customer_id}.") from exc
             await page.get_by_label("File", exact=True).set_input_files(upload)
-            await page.get_by_label("Document type").select_option(job.doc_type)
-            await page.get_by_label("Order id").fill(job.order_id or "")
-            await page.get_by_label("Reference").fill(key)
-            await page.get_by_label("Notes").fill(job.notes)
+            await self.select("Document type", job.doc_type)
+            await self.fill("Order id", job.order_id or "")
+            await self.fill("Reference", key)
+            await self.fill("Notes", job.notes)
         async with self.step("upload"):
-            await self.submit(page.get_by_role("button", name="Upload"))
+            await self.submit("Upload")
             return _document_result(await self.testids(), key, existing=False)
 
     async def _document_by_reference(self, key: str) -> str | None:

@@ -120,7 +120,6 @@ class SandboxErpBot(Bot):
         already carries it instead of the review, so a retry never places a second order and
         needs no search of its own first.
         """
-        page = self.page
         async with self.step("fill the new order"):
             await self.open("/erp/orders/new?" + urlencode({"customer_id": job.customer_id}))
             fields = await self.form_fields("order-form")
@@ -130,21 +129,21 @@ class SandboxErpBot(Bot):
             product = fields.get("Product (line 1)")
             if product is not None and job.sku not in (product.options or ()):
                 raise BusinessError(f"Unknown product SKU {job.sku}.")
-            await page.get_by_label("Product (line 1)").select_option(job.sku)
+            await self.select("Product (line 1)", job.sku)
             # Fields already showing the wanted value (the form's defaults) are left as they are.
             if _differs(fields, "Quantity (line 1)", str(job.quantity)):
-                await page.get_by_label("Quantity (line 1)").fill(str(job.quantity))
+                await self.fill("Quantity (line 1)", str(job.quantity))
             if _differs(fields, "Delivery", job.delivery):
-                await page.get_by_label("Delivery").select_option(job.delivery)
+                await self.select("Delivery", job.delivery)
             if _differs(fields, "Payment method", job.payment_method):
-                await page.get_by_label("Payment method").select_option(job.payment_method)
-            await page.get_by_label("Reference").fill(key)
+                await self.select("Payment method", job.payment_method)
+            await self.fill("Reference", key)
         async with self.step("review the order"):
-            await self.submit(page.get_by_role("button", name="Review order"))
+            await self.submit("Review order")
             if (shown := await self.testids()).get("order-id"):  # an earlier attempt placed it
                 return _placed_result(shown, key, existing=True)
         async with self.step("confirm the order"):
-            await self.submit(page.get_by_role("button", name="Confirm order"))
+            await self.submit("Confirm order")
             shown = await self.testids()
         return _placed_result(shown, key, existing=False)
 
@@ -166,12 +165,11 @@ class SandboxErpBot(Bot):
         }
         if status == "cancelled" and any(_note(key) in " ".join(row.cells) for row in history):
             return {**result, "existing": True}
-        page = self.page
         async with self.step("cancel the order"):
             await self.open(f"/erp/orders/{quote(job.order_id)}/cancel")
-            await page.get_by_label("Cancellation reason").select_option(CANCEL_REASON)
-            await page.get_by_label("Note", exact=True).fill(_note(key))
-            await self.submit(page.get_by_role("button", name="Confirm cancellation"))
+            await self.select("Cancellation reason", CANCEL_REASON)
+            await self.fill("Note", _note(key), exact=True)
+            await self.submit("Confirm cancellation")
             status = (await self.testids())["order-status"]
         if status != "cancelled":
             raise TransientError(f"{job.order_id} shows {status} after cancelling")
@@ -185,17 +183,16 @@ class SandboxErpBot(Bot):
             existing = await self._return_by_reference(key)
         if existing is not None:
             return await self._returned(existing, key, existing=True)
-        page = self.page
         async with self.step("fill the return"):
             await self.open(f"/erp/orders/{quote(job.order_id)}/return")
             chosen = _returnable(await self.rows("return-line"), job)
             for sku, quantity in chosen.items():
-                await page.get_by_label(f"Quantity to return of {sku}").fill(str(quantity))
-            await page.get_by_label("Return reason").select_option(job.reason)
-            await page.get_by_label("Reference").fill(key)
-            await page.get_by_label("Notes").fill(f"Requested through Tandem ({key}).")
+                await self.fill(f"Quantity to return of {sku}", str(quantity))
+            await self.select("Return reason", job.reason)
+            await self.fill("Reference", key)
+            await self.fill("Notes", f"Requested through Tandem ({key}).")
         async with self.step("create the return"):
-            await self.submit(page.get_by_role("button", name="Create return"))
+            await self.submit("Create return")
             return _return_result(await self.testids(), key, existing=False)
 
     async def _returned(self, rma_id: str, key: str, *, existing: bool) -> dict[str, Any]:
@@ -213,14 +210,13 @@ class SandboxErpBot(Bot):
         wanted = typed_address(job.address, current.country)
         if current.same_as(wanted):
             return _address_result(job.order_id, current, key, existing=True)
-        page = self.page
         async with self.step("change the address"):
             await self.open(f"/erp/orders/{quote(job.order_id)}/address")
-            await page.get_by_label("Street", exact=True).fill(wanted.street)
-            await page.get_by_label("City", exact=True).fill(wanted.city)
-            await page.get_by_label("Postal code", exact=True).fill(wanted.postal_code)
-            await page.get_by_label("Country", exact=True).fill(wanted.country)
-            await self.submit(page.get_by_role("button", name="Save address"))
+            await self.fill("Street", wanted.street, exact=True)
+            await self.fill("City", wanted.city, exact=True)
+            await self.fill("Postal code", wanted.postal_code, exact=True)
+            await self.fill("Country", wanted.country, exact=True)
+            await self.submit("Save address")
             saved = shown_address((await self.testids())["shipping-address"])
         if not saved.same_as(wanted):
             raise TransientError(f"{job.order_id} shows {saved.one_line()!r} after saving the address")
