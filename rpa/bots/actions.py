@@ -3,56 +3,79 @@
 The first time a Playwright locator acts in a new document, Playwright evaluates its ~330 KB
 injected script there: ~28 ms of Chromium CPU, the largest single cost of a bot's step on a
 small server-rendered form (bench/RPA.md). These actions find their element with one DevTools
-call instead, check what Playwright's actionability checks check, and act through Playwright's
-mouse and keyboard, that is with trusted input events that the trace records, inside a trace
-group named after the action.
+call instead and check what Playwright's actionability checks check: one element of that name,
+shown, enabled, editable, in the same place for two animation frames, and the one the pointer
+would hit. A click is then Playwright's ``mouse.click`` at the element's centre and typing is
+``keyboard.insert_text``: trusted input that the trace records as actions. A list's option is
+chosen in the page as Playwright's ``selectOption`` does it (the option marked selected, then
+``input`` and ``change`` sent), which the trace shows by the group each action is wrapped in.
 
-When a check fails (no such element or several, hidden, disabled, read-only, still moving,
-covered by something else such as a modal) they hand over to the Playwright locator, which
-waits for the element and says what is wrong; so the fast way only ever acts where
-Playwright's own action would have acted at once.
+The names are matched as Playwright's ``get_by_role``/``get_by_label`` match them (whitespace
+collapsed; a case-insensitive substring unless exact), and only on markup where that is simple:
+a page with shadow roots or ``aria-labelledby``, a button named through an image, a title, a
+role or CSS content, a multiple select, and anything not found exactly once, are handed to the
+Playwright locator, which waits for the element and says what is wrong. So is everything when
+a check fails or the page does not answer within two seconds.
+
+Between the check and the click Playwright checks the hit target once more; here a page script
+that covered the button in that instant would take the click. The checks run in the page's own
+JavaScript world, so a page that rewrote ``elementFromPoint`` could mislead them: this is for
+the company's own back office, not for hostile pages.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from rpa import devtools
 
-# Elements named like Playwright's getByRole/getByLabel name them: whitespace collapsed, a
-# case-insensitive substring unless exact. Only markup whose names this computes the way
-# Playwright does is handled here; aria-labelledby anywhere hands over to Playwright.
+FIND_TIMEOUT_S = 2.0
+
 _FIND = r"""
-const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
+const norm = (s) => (s || '').replace(/[\u200b\u00ad]/g, '').replace(/\s+/g, ' ').trim();
 const matches = (text) =>
   exact ? norm(text) === wanted : norm(text).toLowerCase().includes(wanted.toLowerCase());
-const textOf = (el) => {
-  const walk = (node) => [...node.childNodes].map((child) => child.nodeType === 3 ? child.nodeValue
-    : child.nodeType === 1 && !child.matches('input, select, textarea, button') ? walk(child) : '').join('');
-  return walk(el);
-};
+const SKIPPED = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE']);
+const PRESSED = new Set(['submit', 'button', 'reset']);
+const textOf = (node) => node.tagName === 'INPUT' && PRESSED.has(node.type) ? node.value
+  : [...node.childNodes].map((child) => child.nodeType === Node.TEXT_NODE ? child.nodeValue
+    : child.nodeType === Node.ELEMENT_NODE && !SKIPPED.has(child.tagName) ? textOf(child) : '').join('');
 const shown = (el) => {
   const box = el.getBoundingClientRect();
   return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility === 'visible';
 };
-const usable = (el) =>
-  !el.matches(':disabled') && !el.closest('[inert], [aria-disabled="true"]') && shown(el);
-if (document.querySelector('[aria-labelledby]')) return null;
+const usable = (el) => el.isConnected && shown(el) && !el.matches(':disabled')
+  && !el.closest('[inert], [aria-disabled="true" i], [aria-hidden="true" i]');
+const all = [...document.querySelectorAll('*')];
+if (all.some((el) => el.shadowRoot) || document.querySelector('[aria-labelledby]')) return null;
 """
 
+# A button is named by its aria-label, else (an input) its value, else its text. Any of the other
+# ways Playwright names one (images, titles, roles, generated content, labels) hands over.
 _BUTTON_JS = (
     _FIND
     + r"""
-const buttons = [...document.querySelectorAll(
-  'button, input[type="submit"], input[type="button"], input[type="reset"], [role="button"]')]
-  .filter((el) => matches(el.getAttribute('aria-label') ?? (el.tagName === 'INPUT' ? el.value : textOf(el))));
-if (buttons.length !== 1 || !usable(buttons[0])) return null;
-const el = buttons[0];
-el.scrollIntoView({block: 'nearest', inline: 'nearest'});
+if (document.querySelector('[role*="button" i], input[type="image" i], input[type="file" i]')) return null;
+const buttons = [...document.querySelectorAll('button, input[type="submit" i], input[type="button" i], '
+  + 'input[type="reset" i]')];
+const odd = (el) => el.hasAttribute('role') || el.hasAttribute('title') || el.labels?.length
+  || (el.hasAttribute('aria-label') && !norm(el.getAttribute('aria-label')))
+  || (el.tagName === 'INPUT' && !el.hasAttribute('value'))
+  || el.querySelector('img, svg, [title], [aria-label], [aria-hidden], [hidden]')
+  || [...el.querySelectorAll('*')].some((child) => !child.checkVisibility({visibilityProperty: true}))
+  || ['::before', '::after'].some((part) => !['none', 'normal'].includes(getComputedStyle(el, part).content));
+if (buttons.some(odd)) return null;
+const nameOf = (el) => norm(el.getAttribute('aria-label')) || textOf(el);
+const named = buttons.filter((el) => matches(nameOf(el)));
+if (named.length !== 1 || !usable(named[0])) return null;
+const el = named[0];
+el.scrollIntoView({block: 'nearest', inline: 'nearest', behavior: 'instant'});
 // Stable: the same box in two animation frames in a row, as Playwright checks it.
 const frame = () => new Promise((done) => {
   requestAnimationFrame(() => done(true));
@@ -62,26 +85,24 @@ if (!await frame()) return null;
 const before = el.getBoundingClientRect();
 if (!await frame()) return null;
 const box = el.getBoundingClientRect();
-if (['x', 'y', 'width', 'height'].some((side) => box[side] !== before[side])) return null;
+if (['x', 'y', 'width', 'height'].some((side) => box[side] !== before[side]) || !usable(el)) return null;
 const x = box.left + box.width / 2, y = box.top + box.height / 2;
 const hit = document.elementFromPoint(x, y);
 return hit && (hit === el || el.contains(hit)) ? [x, y] : null;
 """
 )
 
+# A control is named by its aria-label when it has one, else by the text of each of its labels.
 _CONTROL = (
     _FIND
     + r"""
-const controls = new Set();
-for (const label of document.querySelectorAll('label')) {
-  if (label.control && matches(textOf(label))) controls.add(label.control);
-}
-for (const el of document.querySelectorAll('[aria-label]')) {
-  if (matches(el.getAttribute('aria-label'))) controls.add(el);
-}
-if (controls.size !== 1) return null;
-const [el] = controls;
-if (!usable(el)) return null;
+const names = (el) => {
+  const label = norm(el.getAttribute('aria-label'));
+  return label ? [label] : [...(el.labels || [])].map(textOf);
+};
+const named = all.filter((el) => names(el).some(matches));
+if (named.length !== 1 || !usable(named[0])) return null;
+const el = named[0];
 """
 )
 
@@ -90,21 +111,23 @@ _FOCUS_JS = (
     _CONTROL
     + r"""
 const typed = el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && TYPED.includes(el.type));
-if (!typed || el.readOnly || el.getAttribute('aria-readonly') === 'true') return null;
+if (!typed || el.readOnly || el.matches('[aria-readonly="true" i]')) return null;
+if (el.type === 'number' && (value !== value.trim() || Number.isNaN(Number(value)))) return null;
 el.focus();
 el.select();
 return document.activeElement === el;
 """.replace("TYPED", repr(list(_TYPED)))
 )
 
-# As Playwright's selectOption does it in the page: choose the option, then send input and change.
+# Playwright's selectOption, done the way it does it in the page: the first option whose value or
+# label is the one asked for, marked selected, then input and change sent.
 _SELECT_JS = (
     _CONTROL
     + r"""
-if (el.tagName !== 'SELECT') return null;
-const options = [...el.options].filter((option) => option.value === value);
-if (options.length !== 1 || options[0].disabled) return null;
-options[0].selected = true;
+if (el.tagName !== 'SELECT' || el.multiple) return null;
+const option = [...el.options].find((o) => o.value === value || o.label.trim() === value);
+if (!option || option.matches(':disabled')) return null;
+option.selected = true;
 el.dispatchEvent(new Event('input', {bubbles: true, composed: true}));
 el.dispatchEvent(new Event('change', {bubbles: true}));
 return true;
@@ -117,8 +140,14 @@ def _function(body: str) -> str:
 
 
 async def _find(page: Page, body: str, wanted: str, exact: bool, value: str | None = None) -> Any:
+    """What the page's check returns; None (Playwright's turn) when it fails or does not answer."""
     arg = {"wanted": " ".join(wanted.split()), "exact": exact, "value": value}
-    return await devtools.call(page, _function(body), arg, await_promise=True)
+    try:
+        return await asyncio.wait_for(
+            devtools.call(page, _function(body), arg, await_promise=True), FIND_TIMEOUT_S
+        )
+    except (PlaywrightError, TimeoutError):  # a navigation under way, a busy page
+        return None
 
 
 @asynccontextmanager
@@ -128,8 +157,11 @@ async def _traced(page: Page, title: str) -> AsyncIterator[None]:
     await tracing.group(title)
     try:
         yield
-    finally:
-        await tracing.group_end()
+    except BaseException:
+        with suppress(PlaywrightError):  # a dead context: keep the action's own error
+            await tracing.group_end()
+        raise
+    await tracing.group_end()
 
 
 async def click_button(page: Page, name: str, *, exact: bool = False) -> None:
@@ -145,7 +177,7 @@ async def click_button(page: Page, name: str, *, exact: bool = False) -> None:
 async def fill(page: Page, label: str, value: str, *, exact: bool = False) -> None:
     """Type ``value`` over the field labelled ``label``, as ``page.get_by_label(label).fill(value)``."""
     async with _traced(page, f"fill {label!r}"):
-        if await _find(page, _FOCUS_JS, label, exact):
+        if await _find(page, _FOCUS_JS, label, exact, value):
             if value:
                 await page.keyboard.insert_text(value)
             else:
@@ -155,7 +187,7 @@ async def fill(page: Page, label: str, value: str, *, exact: bool = False) -> No
 
 
 async def select(page: Page, label: str, value: str, *, exact: bool = False) -> None:
-    """Choose the option whose value is ``value`` in the list labelled ``label``, as
+    """Choose the option ``value`` (its value or its label) in the list labelled ``label``, as
     ``page.get_by_label(label).select_option(value)``."""
     async with _traced(page, f"select {value!r} in {label!r}"):
         if not await _find(page, _SELECT_JS, label, exact, value):

@@ -267,7 +267,7 @@ class Bot:
         await actions.fill(self.page, label, value, exact=exact)
 
     async def select(self, label: str, value: str, *, exact: bool = False) -> None:
-        """Choose the option with value ``value`` in the list labelled ``label``."""
+        """Choose the option ``value`` (its value or its label) in the list labelled ``label``."""
         await actions.select(self.page, label, value, exact=exact)
 
     async def submit(self, button: str) -> Response | None:

@@ -23,14 +23,15 @@ Scenario = Callable[[Page], Awaitable[Any]]
 
 RECORDER = """<script>
 window.seen = [];
-addEventListener('click', (e) => seen.push(['click', e.target.closest('[id]').id, e.isTrusted]), true);
-addEventListener('input', (e) => seen.push(['input', e.target.id, e.isTrusted]), true);
-addEventListener('change', (e) => seen.push(['change', e.target.id, e.isTrusted]), true);
+const who = (e) => e.target.closest('[id]')?.id ?? e.target.tagName;
+addEventListener('click', (e) => seen.push(['click', who(e), e.isTrusted]), true);
+addEventListener('input', (e) => seen.push(['input', who(e), e.isTrusted]), true);
+addEventListener('change', (e) => seen.push(['change', who(e), e.isTrusted]), true);
 </script>"""
 
 
 @pytest.fixture(scope="module")
-def run_in_page() -> Iterator[Callable[[str, Scenario], Any]]:
+def run_in_page() -> Iterator[Callable[..., Any]]:
     """Run a scenario on a fresh page showing the given HTML, in one Chromium for the module."""
     runner = asyncio.Runner()
     playwright = runner.run(async_playwright().start())
@@ -38,10 +39,10 @@ def run_in_page() -> Iterator[Callable[[str, Scenario], Any]]:
         playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS, headless=True)
     )
 
-    def run(html: str, scenario: Scenario) -> Any:
+    def run(html: str, scenario: Scenario, timeout_ms: float = 1_000) -> Any:
         async def go() -> Any:
             context = await browser.new_context(viewport={"width": 800, "height": 600})
-            context.set_default_timeout(1_000)
+            context.set_default_timeout(timeout_ms)
             try:
                 page = await context.new_page()
                 await page.set_content(RECORDER + html)
@@ -57,51 +58,64 @@ def run_in_page() -> Iterator[Callable[[str, Scenario], Any]]:
     runner.close()
 
 
+@pytest.fixture
+def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The Playwright locators the actions fell back to, in order (none: the fast way acted)."""
+    calls: list[str] = []
+    for name in ("get_by_role", "get_by_label"):
+        original = getattr(Page, name)
+
+        def spy(self: Page, *args: Any, _name: str = name, _original: Any = original, **kwargs: Any) -> Any:
+            calls.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Page, name, spy)
+    return calls
+
+
 async def seen(page: Page) -> list[list[Any]]:
     events: list[list[Any]] = await page.evaluate("seen")
     return events
 
 
-async def fast_point(page: Page, name: str) -> Any:
-    """Where the fast way would click the button, or None when it leaves it to Playwright."""
-    return await actions._find(page, actions._BUTTON_JS, name, False)
-
-
 class TestClickButton:
-    def test_a_plain_button_gets_one_trusted_click_at_its_centre(self, run_in_page: Any) -> None:
+    def test_a_plain_button_gets_one_trusted_click(self, run_in_page: Any, handed_over: list[str]) -> None:
         async def scenario(page: Page) -> Any:
-            point = await fast_point(page, "Save order")
             await actions.click_button(page, "Save order")
-            return point, await seen(page)
+            return await seen(page)
 
         html = '<button id="b" style="width:100px;height:40px">Save order</button>'
-        point, events = run_in_page(html, scenario)
-        assert point is not None
-        assert events == [["click", "b", True]]
+        assert run_in_page(html, scenario) == [["click", "b", True]]
+        assert handed_over == []
 
-    def test_the_name_matches_as_playwright_s_does(self, run_in_page: Any) -> None:
+    def test_names_match_as_in_get_by_role(self, run_in_page: Any, handed_over: list[str]) -> None:
         async def scenario(page: Page) -> Any:
-            await actions.click_button(page, "save")  # case-insensitive substring, as get_by_role
+            await actions.click_button(page, "save")  # case-insensitive substring
             await actions.click_button(page, "Cancel", exact=True)
+            await actions.click_button(page, "Send it")  # an input's value, an aria-label
+            await actions.click_button(page, "reset all")
             return await seen(page)
 
         html = (
             '<button id="s">Save  <b>order</b></button><button id="c">Cancel</button>'
             '<input id="i" type="submit" value="Cancel the order">'
+            '<button id="a" aria-label="Send it">Go</button><input id="r" type="reset" value="Reset all">'
         )
-        assert run_in_page(html, scenario) == [["click", "s", True], ["click", "c", True]]
+        clicked = [target for _, target, _ in run_in_page(html, scenario)]
+        assert clicked == ["s", "c", "a", "r"]
+        assert handed_over == []
 
-    def test_a_button_under_a_modal_is_left_to_playwright_which_refuses(self, run_in_page: Any) -> None:
+    def test_a_button_under_a_modal_is_left_to_playwright(
+        self, run_in_page: Any, handed_over: list[str]
+    ) -> None:
         async def scenario(page: Page) -> Any:
-            point = await fast_point(page, "Save")
             with pytest.raises(PlaywrightTimeout, match="intercepts pointer events"):
                 await actions.click_button(page, "Save")
-            return point, await seen(page)
+            return await seen(page)
 
         html = '<button id="b">Save</button><div style="position:fixed;inset:0;background:#0008"></div>'
-        point, events = run_in_page(html, scenario)
-        assert point is None
-        assert events == []
+        assert run_in_page(html, scenario) == []
+        assert handed_over == ["get_by_role"]
 
     @pytest.mark.parametrize(
         "html",
@@ -112,39 +126,58 @@ class TestClickButton:
             pytest.param('<div inert><button id="b">Save</button></div>', id="inert"),
         ],
     )
-    def test_a_button_that_cannot_be_clicked_is_not_clicked(self, run_in_page: Any, html: str) -> None:
+    def test_a_button_that_cannot_be_clicked_is_not(
+        self, run_in_page: Any, handed_over: list[str], html: str
+    ) -> None:
         async def scenario(page: Page) -> Any:
-            point = await fast_point(page, "Save")
             with pytest.raises(PlaywrightTimeout):
                 await actions.click_button(page, "Save")
-            return point, await seen(page)
+            return await seen(page)
 
-        point, events = run_in_page(html, scenario)
-        assert point is None
-        assert events == []
+        assert run_in_page(html, scenario) == []
+        assert handed_over == ["get_by_role"]
 
-    def test_a_hidden_twin_is_left_to_playwright_which_clicks_the_shown_one(self, run_in_page: Any) -> None:
+    @pytest.mark.parametrize(
+        ("html", "clicked"),
+        [
+            pytest.param(
+                '<button id="x" style="display:none">Save</button><button id="b">Save</button>',
+                "b",
+                id="hidden-twin",
+            ),
+            pytest.param(
+                "<style>@keyframes s { from { margin-left: 0 } to { margin-left: 300px } }</style>"
+                '<button id="b" style="animation: s 0.8s linear 1">Save</button>',
+                "b",
+                id="moving",
+            ),
+            pytest.param('<button id="b"><img alt="">Save</button>', "b", id="image"),
+            pytest.param('<button id="b" title="Store">Save</button>', "b", id="title"),
+            pytest.param('<button id="b">Save<span hidden> later</span></button>', "b", id="hidden-text"),
+            pytest.param('<div id="b" role="button" tabindex="0">Save</div>', "b", id="role"),
+            pytest.param(
+                '<button id="b">Save</button><button id="c"><img alt="Cancel"></button>',
+                "b",
+                id="other-image",
+            ),
+            pytest.param(
+                '<style>#b::after { content: "!" }</style><button id="b">Save</button>', "b", id="generated"
+            ),
+        ],
+    )
+    def test_other_markup_is_left_to_playwright(
+        self, run_in_page: Any, handed_over: list[str], html: str, clicked: str
+    ) -> None:
         async def scenario(page: Page) -> Any:
-            point = await fast_point(page, "Save")
             await actions.click_button(page, "Save")
-            return point, await seen(page)
+            return await seen(page)
 
-        html = '<button id="hidden" style="display:none">Save</button><button id="shown">Save</button>'
-        point, events = run_in_page(html, scenario)
-        assert point is None
-        assert events == [["click", "shown", True]]
+        assert run_in_page(html, scenario, timeout_ms=5_000) == [["click", clicked, True]]
+        assert handed_over == ["get_by_role"]
 
-    def test_a_moving_button_is_left_to_playwright(self, run_in_page: Any) -> None:
-        async def scenario(page: Page) -> Any:
-            return await fast_point(page, "Save")
-
-        html = (
-            "<style>@keyframes slide { from { margin-left: 0 } to { margin-left: 300px } }</style>"
-            '<button id="b" style="animation: slide 5s linear infinite">Save</button>'
-        )
-        assert run_in_page(html, scenario) is None
-
-    def test_a_button_below_the_fold_is_scrolled_to_first(self, run_in_page: Any) -> None:
+    def test_a_button_below_the_fold_is_scrolled_to_first(
+        self, run_in_page: Any, handed_over: list[str]
+    ) -> None:
         async def scenario(page: Page) -> Any:
             await actions.click_button(page, "Save")
             return await page.evaluate("scrollY"), await seen(page)
@@ -153,40 +186,54 @@ class TestClickButton:
         scrolled, events = run_in_page(html, scenario)
         assert scrolled > 0
         assert events == [["click", "b", True]]
+        assert handed_over == []
 
 
 class TestFill:
-    def test_typing_replaces_the_value_with_trusted_input(self, run_in_page: Any) -> None:
+    def test_typing_replaces_the_value_with_trusted_input(
+        self, run_in_page: Any, handed_over: list[str]
+    ) -> None:
         async def scenario(page: Page) -> Any:
             await actions.fill(page, "Reference", "REF-1")
             await actions.fill(page, "Notes", "two\nlines")
-            return await page.evaluate("[r.value, n.value]"), await seen(page)
+            await actions.fill(page, "Quantity", "3")
+            await actions.fill(page, "Street", "Uhuru Hwy 1")
+            return await page.evaluate("[r.value, n.value, q.value, s.value]"), await seen(page)
 
         html = (
             '<label for="r">Reference</label><input id="r" value="old">'
-            '<label>Notes <textarea id="n">was here</textarea></label>'
+            '<label>Notes <textarea id="n"></textarea></label>'
+            '<label for="q">Quantity</label><input id="q" type="number" value="1">'
+            '<input id="s" aria-label="Street">'
         )
         values, events = run_in_page(html, scenario)
-        assert values == ["REF-1", "two\nlines"]
-        assert ["input", "r", True] in events
-        assert ["input", "n", True] in events
+        assert values == ["REF-1", "two\nlines", "3", "Uhuru Hwy 1"]
+        assert {(target, trusted) for kind, target, trusted in events if kind == "input"} == {
+            ("r", True),
+            ("n", True),
+            ("q", True),
+            ("s", True),
+        }
+        assert handed_over == []
 
-    def test_an_empty_value_clears_the_field(self, run_in_page: Any) -> None:
+    def test_an_empty_value_clears_the_field(self, run_in_page: Any, handed_over: list[str]) -> None:
         async def scenario(page: Page) -> Any:
             await actions.fill(page, "Order id", "")
             return await page.evaluate("o.value")
 
         assert run_in_page('<label for="o">Order id</label><input id="o" value="SO-1">', scenario) == ""
+        assert handed_over == []
 
-    def test_exact_labels(self, run_in_page: Any) -> None:
+    def test_exact_labels(self, run_in_page: Any, handed_over: list[str]) -> None:
         async def scenario(page: Page) -> Any:
             await actions.fill(page, "Note", "mine", exact=True)
             return await page.evaluate("[a.value, b.value]")
 
         html = '<label for="a">Note</label><input id="a"><label for="b">Notes</label><input id="b">'
         assert run_in_page(html, scenario) == ["mine", ""]
+        assert handed_over == []
 
-    def test_a_read_only_field_is_refused(self, run_in_page: Any) -> None:
+    def test_a_read_only_field_is_refused(self, run_in_page: Any, handed_over: list[str]) -> None:
         async def scenario(page: Page) -> Any:
             with pytest.raises(PlaywrightTimeout, match="not editable"):
                 await actions.fill(page, "Reference", "REF-1")
@@ -194,42 +241,109 @@ class TestFill:
 
         html = '<label for="r">Reference</label><input id="r" value="x" readonly>'
         assert run_in_page(html, scenario) == "x"
+        assert handed_over == ["get_by_label"]
 
-    def test_other_markup_is_filled_by_playwright(self, run_in_page: Any) -> None:
+    @pytest.mark.parametrize(
+        ("html", "filled"),
+        [
+            pytest.param(
+                '<span id="l">Reference</span><input id="r" aria-labelledby="l">', "r", id="labelledby"
+            ),
+            pytest.param('<label for="r">Reference</label><input id="r" type="date">', "r", id="date"),
+            # Playwright names a control by its aria-label alone when it has one.
+            pytest.param(
+                '<label for="x">Reference</label><input id="x" aria-label="Customer number">'
+                '<input id="r" aria-label="Reference">',
+                "r",
+                id="aria-label-wins",
+            ),
+            # The label's text includes what is nested in it; "Reference" (exact) is then no match.
+            pytest.param(
+                '<label>Reference <select id="x"><option>A</option></select></label>'
+                '<label for="r">Reference</label><input id="r">',
+                "r",
+                id="nested-text",
+            ),
+        ],
+    )
+    def test_markup_playwright_names_otherwise(
+        self, run_in_page: Any, handed_over: list[str], html: str, filled: str
+    ) -> None:
+        value = "2026-12-24" if 'type="date"' in html else "REF-1"
+
         async def scenario(page: Page) -> Any:
-            await actions.fill(page, "Reference", "REF-1")
-            await actions.fill(page, "Due", "2026-12-24")
-            return await page.evaluate("[r.value, d.value]")
+            await actions.fill(page, "Reference", value, exact=True)
+            expected = await page.get_by_label("Reference", exact=True).evaluate("el => el.id")
+            return expected, await page.evaluate(f"{filled}.value")
 
-        html = (
-            '<span id="l">Reference</span><input id="r" aria-labelledby="l">'
-            '<label for="d">Due</label><input id="d" type="date">'
-        )
-        assert run_in_page(html, scenario) == ["REF-1", "2026-12-24"]
+        expected, got = run_in_page(html, scenario)
+        assert (expected, got) == (filled, value)
 
 
 class TestSelect:
-    def test_choosing_an_option_sends_input_and_change(self, run_in_page: Any) -> None:
+    def test_choosing_an_option_sends_input_and_change(
+        self, run_in_page: Any, handed_over: list[str]
+    ) -> None:
         async def scenario(page: Page) -> Any:
             await actions.select(page, "Product (line 1)", "BH-1003")
-            return await page.evaluate("p.value"), await seen(page)
+            await actions.select(page, "Delivery", "Express")  # by its label, as select_option
+            return await page.evaluate("[p.value, d.value]"), await seen(page)
 
         html = (
             '<label for="p">Product (line 1)</label><select id="p">'
             '<option value="BH-1001">Lamp</option><option value="BH-1003">Rug</option></select>'
+            '<label for="d">Delivery</label><select id="d">'
+            '<option value="standard">Standard</option><option value="express">Express</option></select>'
         )
-        value, events = run_in_page(html, scenario)
-        assert value == "BH-1003"
-        assert events == [["input", "p", False], ["change", "p", False]]  # as Playwright's own
+        values, events = run_in_page(html, scenario)
+        assert values == ["BH-1003", "express"]
+        # Untrusted events, as Playwright's own selectOption sends them.
+        assert events == [
+            ["input", "p", False],
+            ["change", "p", False],
+            ["input", "d", False],
+            ["change", "d", False],
+        ]
+        assert handed_over == []
 
-    def test_an_unknown_option_is_refused(self, run_in_page: Any) -> None:
+    @pytest.mark.parametrize(
+        ("html", "value"),
+        [
+            pytest.param(
+                '<label for="p">Product</label><select id="p"><option value="BH-1001">Lamp</option></select>',
+                "BH-1001",
+                id="unknown",
+            ),
+            pytest.param(
+                '<label for="p">Product</label><select id="p"><option value="BH-1001">Lamp</option>'
+                '<optgroup disabled><option value="BH-9999">Gone</option></optgroup></select>',
+                "BH-1001",
+                id="disabled-group",
+            ),
+        ],
+    )
+    def test_an_option_that_cannot_be_chosen_is_not(
+        self, run_in_page: Any, handed_over: list[str], html: str, value: str
+    ) -> None:
         async def scenario(page: Page) -> Any:
             with pytest.raises(PlaywrightTimeout):
                 await actions.select(page, "Product", "BH-9999")
             return await page.evaluate("p.value")
 
-        html = '<label for="p">Product</label><select id="p"><option value="BH-1001">Lamp</option></select>'
-        assert run_in_page(html, scenario) == "BH-1001"
+        assert run_in_page(html, scenario) == value
+        assert handed_over == ["get_by_label"]
+
+    def test_a_multiple_select_is_left_to_playwright(self, run_in_page: Any, handed_over: list[str]) -> None:
+        async def scenario(page: Page) -> Any:
+            await actions.select(page, "Colours", "red")
+            return await page.evaluate("[...c.selectedOptions].map(o => o.value)")
+
+        html = (
+            '<label for="c">Colours</label><select id="c" multiple>'
+            '<option value="red">Red</option><option value="blue" selected>Blue</option></select>'
+        )
+        assert run_in_page(html, scenario) == ["red"]  # Playwright's select_option replaces the choice
+        assert handed_over == ["get_by_label"]
 
 
 def test_the_trace_names_each_action_and_records_its_input(run_in_page: Any, tmp_path: Path) -> None:
