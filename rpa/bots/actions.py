@@ -26,6 +26,7 @@ the company's own back office, not for hostile pages.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from typing import Any
@@ -37,10 +38,15 @@ from rpa import devtools
 
 FIND_TIMEOUT_S = 2.0
 
+# Playwright folds case with toUpperCase() for roles and toLowerCase() for labels: FOLD is either.
 _FIND = r"""
 const norm = (s) => (s || '').replace(/[\u200b\u00ad]/g, '').replace(/\s+/g, ' ').trim();
-const matches = (text) =>
-  exact ? norm(text) === wanted : norm(text).toLowerCase().includes(wanted.toLowerCase());
+const want = norm(wanted);
+const matches = (text) => exact ? norm(text) === want : norm(text).FOLD().includes(want.FOLD());
+const ariaLabel = (el) => {  // Playwright takes an aria-label that is not blank by trim()
+  const label = el.getAttribute('aria-label');
+  return label !== null && label.trim() ? label : null;
+};
 const SKIPPED = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE']);
 const PRESSED = new Set(['submit', 'button', 'reset']);
 const textOf = (node) => node.tagName === 'INPUT' && PRESSED.has(node.type) ? node.value
@@ -48,31 +54,43 @@ const textOf = (node) => node.tagName === 'INPUT' && PRESSED.has(node.type) ? no
     : child.nodeType === Node.ELEMENT_NODE && !SKIPPED.has(child.tagName) ? textOf(child) : '').join('');
 const shown = (el) => {
   const box = el.getBoundingClientRect();
-  return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility === 'visible';
+  return box.width > 0 && box.height > 0 && el.checkVisibility()
+    && getComputedStyle(el).visibility === 'visible';
 };
 const usable = (el) => el.isConnected && shown(el) && !el.matches(':disabled')
   && !el.closest('[inert], [aria-disabled="true" i], [aria-hidden="true" i]');
+const late = () => Date.now() > deadline;  // Python has handed over to Playwright: change nothing
 const all = [...document.querySelectorAll('*')];
-if (all.some((el) => el.shadowRoot) || document.querySelector('[aria-labelledby]')) return null;
+if (all.some((el) => el.shadowRoot)) return null;
+if (document.querySelector('[aria-labelledby], [aria-owns]')) return null;
 """
 
-# A button is named by its aria-label, else (an input) its value, else its text. Any of the other
-# ways Playwright names one (images, titles, roles, generated content, labels) hands over.
+# A button is named by its aria-label, else its text (an input: its value). Any other way that
+# Playwright names one (images, titles, roles, CSS content, block layout inside, labels, blank
+# input values) hands the whole page over.
+_PLAIN = (
+    "SPAN B I EM STRONG SMALL U S CODE KBD MARK SUB SUP BDI BDO DATA TIME WBR ABBR Q CITE DFN VAR "
+    "INS DEL"
+)
 _BUTTON_JS = (
-    _FIND
+    _FIND.replace("FOLD", "toUpperCase")
     + r"""
 if (document.querySelector('[role*="button" i], input[type="image" i], input[type="file" i]')) return null;
 const buttons = [...document.querySelectorAll('button, input[type="submit" i], input[type="button" i], '
   + 'input[type="reset" i]')];
+const PLAIN = new Set(PLAIN_TAGS.split(' '));
+const bare = (el) => ['::before', '::after']
+  .every((part) => ['none', 'normal'].includes(getComputedStyle(el, part).content));
+const plainInside = (el) => [...el.querySelectorAll('*')].every((child) => PLAIN.has(child.tagName)
+  && !child.hasAttribute('role') && !child.hasAttribute('title') && !child.hasAttribute('aria-label')
+  && !child.hasAttribute('hidden') && !child.hasAttribute('aria-hidden')
+  && getComputedStyle(child).display === 'inline' && child.checkVisibility({visibilityProperty: true})
+  && bare(child));
 const odd = (el) => el.hasAttribute('role') || el.hasAttribute('title') || el.labels?.length
-  || (el.hasAttribute('aria-label') && !norm(el.getAttribute('aria-label')))
-  || (el.tagName === 'INPUT' && !el.hasAttribute('value'))
-  || el.querySelector('img, svg, [title], [aria-label], [aria-hidden], [hidden]')
-  || [...el.querySelectorAll('*')].some((child) => !child.checkVisibility({visibilityProperty: true}))
-  || ['::before', '::after'].some((part) => !['none', 'normal'].includes(getComputedStyle(el, part).content));
+  || (el.hasAttribute('aria-label') && ariaLabel(el) === null)
+  || (el.tagName === 'INPUT' && !el.value.trim()) || !bare(el) || !plainInside(el);
 if (buttons.some(odd)) return null;
-const nameOf = (el) => norm(el.getAttribute('aria-label')) || textOf(el);
-const named = buttons.filter((el) => matches(nameOf(el)));
+const named = buttons.filter((el) => matches(ariaLabel(el) ?? textOf(el)));
 if (named.length !== 1 || !usable(named[0])) return null;
 const el = named[0];
 el.scrollIntoView({block: 'nearest', inline: 'nearest', behavior: 'instant'});
@@ -89,32 +107,38 @@ if (['x', 'y', 'width', 'height'].some((side) => box[side] !== before[side]) || 
 const x = box.left + box.width / 2, y = box.top + box.height / 2;
 const hit = document.elementFromPoint(x, y);
 return hit && (hit === el || el.contains(hit)) ? [x, y] : null;
-"""
+""".replace("PLAIN_TAGS", repr(_PLAIN))
 )
 
 # A control is named by its aria-label when it has one, else by the text of each of its labels.
 _CONTROL = (
-    _FIND
+    _FIND.replace("FOLD", "toLowerCase")
     + r"""
-const names = (el) => {
-  const label = norm(el.getAttribute('aria-label'));
-  return label ? [label] : [...(el.labels || [])].map(textOf);
-};
-const named = all.filter((el) => names(el).some(matches));
+const named = all.filter((el) => {
+  const label = ariaLabel(el);
+  return label !== null ? matches(label) : [...(el.labels || [])].some((l) => matches(textOf(l)));
+});
 if (named.length !== 1 || !usable(named[0])) return null;
 const el = named[0];
 """
 )
 
 _TYPED = ("text", "search", "email", "tel", "url", "password", "number")
+# As Playwright's fill prepares a field: everything selected, then focused; then it types.
 _FOCUS_JS = (
     _CONTROL
     + r"""
 const typed = el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && TYPED.includes(el.type));
 if (!typed || el.readOnly || el.matches('[aria-readonly="true" i]')) return null;
 if (el.type === 'number' && (value !== value.trim() || Number.isNaN(Number(value)))) return null;
+if (late()) return null;
+if (el.tagName === 'TEXTAREA') {
+  el.selectionStart = 0;
+  el.selectionEnd = el.value.length;
+} else {
+  el.select();
+}
 el.focus();
-el.select();
 return document.activeElement === el;
 """.replace("TYPED", repr(list(_TYPED)))
 )
@@ -125,8 +149,10 @@ _SELECT_JS = (
     _CONTROL
     + r"""
 if (el.tagName !== 'SELECT' || el.multiple) return null;
-const option = [...el.options].find((o) => o.value === value || o.label.trim() === value);
-if (!option || option.matches(':disabled')) return null;
+const option = [...el.options]
+  .find((o) => o.value === value || o.label === value || norm(o.label) === norm(value));
+if (!option || option.matches(':disabled') || option.closest('[aria-disabled="true" i]')) return null;
+if (late()) return null;
 option.selected = true;
 el.dispatchEvent(new Event('input', {bubbles: true, composed: true}));
 el.dispatchEvent(new Event('change', {bubbles: true}));
@@ -136,12 +162,13 @@ return true;
 
 
 def _function(body: str) -> str:
-    return f"async ({{wanted, exact, value}}) => {{\n{body}\n}}"
+    return f"async ({{wanted, exact, value, deadline}}) => {{\n{body}\n}}"
 
 
 async def _find(page: Page, body: str, wanted: str, exact: bool, value: str | None = None) -> Any:
     """What the page's check returns; None (Playwright's turn) when it fails or does not answer."""
-    arg = {"wanted": " ".join(wanted.split()), "exact": exact, "value": value}
+    deadline = (time.time() + FIND_TIMEOUT_S - 0.2) * 1000  # epoch ms, as the page's Date.now()
+    arg = {"wanted": wanted, "exact": exact, "value": value, "deadline": deadline}
     try:
         return await asyncio.wait_for(
             devtools.call(page, _function(body), arg, await_promise=True), FIND_TIMEOUT_S
@@ -165,7 +192,11 @@ async def _traced(page: Page, title: str) -> AsyncIterator[None]:
 
 
 async def click_button(page: Page, name: str, *, exact: bool = False) -> None:
-    """Click the button named ``name``, as ``page.get_by_role("button", name=name).click()``."""
+    """Click the button named ``name``, as ``page.get_by_role("button", name=name).click()``.
+
+    Unlike a locator's click it does not wait for a navigation the click starts: wrap it in
+    ``page.expect_navigation()`` as :meth:`rpa.bots.base.Bot.submit` does.
+    """
     async with _traced(page, f"click the button {name!r}"):
         point = await _find(page, _BUTTON_JS, name, exact)
         if point:

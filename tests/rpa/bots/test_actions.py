@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from rpa.bots import actions
@@ -105,6 +106,15 @@ class TestClickButton:
         assert clicked == ["s", "c", "a", "r"]
         assert handed_over == []
 
+    def test_case_folds_as_playwright_s_role_engine(self, run_in_page: Any, handed_over: list[str]) -> None:
+        async def scenario(page: Page) -> Any:
+            with pytest.raises(PlaywrightError, match="strict mode violation"):  # "ss" is in both names
+                await actions.click_button(page, "ss")
+            return await seen(page)
+
+        assert run_in_page('<button id="a">Straße</button><button id="b">Pass</button>', scenario) == []
+        assert handed_over == ["get_by_role"]
+
     def test_a_button_under_a_modal_is_left_to_playwright(
         self, run_in_page: Any, handed_over: list[str]
     ) -> None:
@@ -163,6 +173,17 @@ class TestClickButton:
             pytest.param(
                 '<style>#b::after { content: "!" }</style><button id="b">Save</button>', "b", id="generated"
             ),
+            pytest.param(
+                '<style>.icon::before { content: "\\f1f8" }</style>'
+                '<button id="b"><i class="icon"></i> Save</button>',
+                "b",
+                id="icon-font",
+            ),
+            pytest.param('<button id="b"><div>Save</div></button>', "b", id="block-inside"),
+            pytest.param(
+                '<button id="b">Save</button><input type="submit" value="">', "b", id="blank-submit"
+            ),
+            pytest.param('<button id="b">Save</button><p aria-owns="b"></p>', "b", id="aria-owns"),
         ],
     )
     def test_other_markup_is_left_to_playwright(
@@ -214,6 +235,18 @@ class TestFill:
             ("q", True),
             ("s", True),
         }
+        assert handed_over == []
+
+    def test_the_field_is_selected_then_focused_as_by_playwright(
+        self, run_in_page: Any, handed_over: list[str]
+    ) -> None:
+        async def scenario(page: Page) -> Any:
+            await actions.fill(page, "Reference", "new")
+            return await page.evaluate("r.value")
+
+        # A page that puts the caret at the end on focus keeps the old text, with Playwright too.
+        html = '<label for="r">Reference</label><input id="r" value="old" onfocus="setSelectionRange(3, 3)">'
+        assert run_in_page(html, scenario) == "oldnew"
         assert handed_over == []
 
     def test_an_empty_value_clears_the_field(self, run_in_page: Any, handed_over: list[str]) -> None:
@@ -320,6 +353,18 @@ class TestSelect:
                 "BH-1001",
                 id="disabled-group",
             ),
+            pytest.param(
+                '<label for="p">Product</label><select id="p"><option value="BH-1001">Lamp</option>'
+                '<option value="BH-9999" aria-disabled="true">Gone</option></select>',
+                "BH-1001",
+                id="aria-disabled",
+            ),
+            pytest.param(
+                '<div style="content-visibility:hidden"><label for="p">Product</label><select id="p">'
+                '<option value="BH-1001">Lamp</option><option value="BH-9999">Gone</option></select></div>',
+                "BH-1001",
+                id="content-hidden",
+            ),
         ],
     )
     def test_an_option_that_cannot_be_chosen_is_not(
@@ -332,6 +377,20 @@ class TestSelect:
 
         assert run_in_page(html, scenario) == value
         assert handed_over == ["get_by_label"]
+
+    def test_an_option_label_matches_as_in_select_option(
+        self, run_in_page: Any, handed_over: list[str]
+    ) -> None:
+        async def scenario(page: Page) -> Any:
+            await actions.select(page, "Size", "A B")
+            return await page.evaluate("z.selectedIndex")
+
+        html = (
+            '<label for="z">Size</label>'
+            '<select id="z"><option value="1" label="A  B"></option><option>A B</option></select>'
+        )
+        assert run_in_page(html, scenario) == 0  # the first option whose value or label matches
+        assert handed_over == []
 
     def test_a_multiple_select_is_left_to_playwright(self, run_in_page: Any, handed_over: list[str]) -> None:
         async def scenario(page: Page) -> Any:
