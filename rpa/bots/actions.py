@@ -68,10 +68,8 @@ if (document.querySelector('[aria-labelledby], [aria-owns]')) return null;
 # A button is named by its aria-label, else its text (an input: its value). Any other way that
 # Playwright names one (images, titles, roles, CSS content, block layout inside, labels, blank
 # input values) hands the whole page over.
-_PLAIN = (
-    "SPAN B I EM STRONG SMALL U S CODE KBD MARK SUB SUP BDI BDO DATA TIME WBR ABBR Q CITE DFN VAR "
-    "INS DEL"
-)
+# Inline elements whose text Playwright's name of a button takes as it is.
+_PLAIN = "SPAN B I EM STRONG SMALL U S CODE KBD MARK SUB SUP BDI BDO DATA TIME WBR ABBR Q CITE DFN VAR"
 _BUTTON_JS = (
     _FIND.replace("FOLD", "toUpperCase")
     + r"""
