@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import zipfile
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,20 @@ addEventListener('change', (e) => seen.push(['change', who(e), e.isTrusted]), tr
 
 @pytest.fixture(scope="module")
 def run_in_page() -> Iterator[Callable[..., Any]]:
-    """Run a scenario on a fresh page showing the given HTML, in one Chromium for the module."""
-    runner = asyncio.Runner()
-    playwright = runner.run(async_playwright().start())
-    browser: Browser = runner.run(
+    """Run a scenario on a fresh page showing the given HTML, in one Chromium for the module.
+
+    The browser lives on an event loop of its own thread: the session's sync Playwright keeps a
+    loop running on the main thread.
+    """
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="test-actions-loop", daemon=True)
+    thread.start()
+
+    def on_loop(coroutine: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=120)
+
+    playwright = on_loop(async_playwright().start())
+    browser: Browser = on_loop(
         playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS, headless=True)
     )
 
@@ -51,12 +62,16 @@ def run_in_page() -> Iterator[Callable[..., Any]]:
             finally:
                 await context.close()
 
-        return runner.run(go())
+        return on_loop(go())
 
-    yield run
-    runner.run(browser.close())
-    runner.run(playwright.stop())
-    runner.close()
+    try:
+        yield run
+    finally:
+        on_loop(browser.close())
+        on_loop(playwright.stop())
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()
 
 
 @pytest.fixture
