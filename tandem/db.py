@@ -175,7 +175,25 @@ def build_engine(
     except Exception as exc:  # an unknown dialect or a missing driver
         raise ConfigurationError(f"TANDEM_DATABASE_URL cannot be used: {exc}") from exc
     _ping_after_idle(engine, PING_AFTER_IDLE_S)
+    event.listen(engine, "handle_error", _broken_is_disconnect)
     return engine
+
+
+def _broken_is_disconnect(context: Any) -> None:
+    """Treat any error on a connection psycopg knows to be broken as a disconnect.
+
+    SQLAlchemy recognises a disconnect by the error's text, and a backend killed while a
+    statement is on its way can fail as "another command is already in progress", which it does
+    not recognise: the dead connection would go back to the pool and fail its next reset.
+    """
+    if context.is_disconnect or context.connection is None:
+        return
+    try:
+        raw = context.connection.connection.dbapi_connection
+    except Exception:  # already invalidated
+        return
+    if getattr(raw, "broken", False) or getattr(raw, "closed", False):
+        context.is_disconnect = True
 
 
 # A connection back from the pool sooner than this is used as is; an older one is pinged first.
