@@ -163,14 +163,15 @@ def _function(body: str) -> str:
     return f"async ({{wanted, exact, value, deadline}}) => {{\n{body}\n}}"
 
 
-async def _find(page: Page, body: str, wanted: str, exact: bool, value: str | None = None) -> Any:
+_CLICK_CHECK, _FILL_CHECK, _SELECT_CHECK = map(_function, (_BUTTON_JS, _FOCUS_JS, _SELECT_JS))
+
+
+async def _find(page: Page, check: str, wanted: str, exact: bool, value: str | None = None) -> Any:
     """What the page's check returns; None (Playwright's turn) when it fails or does not answer."""
     deadline = (time.time() + FIND_TIMEOUT_S - 0.2) * 1000  # epoch ms, as the page's Date.now()
     arg = {"wanted": wanted, "exact": exact, "value": value, "deadline": deadline}
     try:
-        return await asyncio.wait_for(
-            devtools.call(page, _function(body), arg, await_promise=True), FIND_TIMEOUT_S
-        )
+        return await asyncio.wait_for(devtools.call(page, check, arg, await_promise=True), FIND_TIMEOUT_S)
     except (PlaywrightError, TimeoutError):  # a navigation under way, a busy page
         return None
 
@@ -196,7 +197,7 @@ async def click_button(page: Page, name: str, *, exact: bool = False) -> None:
     ``page.expect_navigation()`` as :meth:`rpa.bots.base.Bot.submit` does.
     """
     async with _traced(page, f"click the button {name!r}"):
-        point = await _find(page, _BUTTON_JS, name, exact)
+        point = await _find(page, _CLICK_CHECK, name, exact)
         if point:
             await page.mouse.click(point[0], point[1])
         else:
@@ -206,7 +207,7 @@ async def click_button(page: Page, name: str, *, exact: bool = False) -> None:
 async def fill(page: Page, label: str, value: str, *, exact: bool = False) -> None:
     """Type ``value`` over the field labelled ``label``, as ``page.get_by_label(label).fill(value)``."""
     async with _traced(page, f"fill {label!r}"):
-        if await _find(page, _FOCUS_JS, label, exact, value):
+        if await _find(page, _FILL_CHECK, label, exact, value):
             if value:
                 await page.keyboard.insert_text(value)
             else:
@@ -219,5 +220,5 @@ async def select(page: Page, label: str, value: str, *, exact: bool = False) -> 
     """Choose the option ``value`` (its value or its label) in the list labelled ``label``, as
     ``page.get_by_label(label).select_option(value)``."""
     async with _traced(page, f"select {value!r} in {label!r}"):
-        if not await _find(page, _SELECT_JS, label, exact, value):
+        if not await _find(page, _SELECT_CHECK, label, exact, value):
             await page.get_by_label(label, exact=exact).select_option(value)

@@ -314,9 +314,7 @@ class TestFill:
             ),
         ],
     )
-    def test_markup_playwright_names_otherwise(
-        self, run_in_page: Any, handed_over: list[str], html: str, filled: str
-    ) -> None:
+    def test_markup_playwright_names_otherwise(self, run_in_page: Any, html: str, filled: str) -> None:
         value = "2026-12-24" if 'type="date"' in html else "REF-1"
 
         async def scenario(page: Page) -> Any:
